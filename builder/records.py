@@ -1,0 +1,254 @@
+"""Loading: files on disk to raw records (values with line marks), and the village registry.
+
+Nothing here judges a record beyond whether it can be read at all (E001–E005, E002 for YAML,
+E090 for the registry); the rules come later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .rules import Diagnostic, diag
+from .schema import VILLAGE
+from .typecheck import check_map
+from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of
+
+MAX_RECORD_BYTES = 1024 * 1024
+REGISTRY = "villages.yml"
+
+
+@dataclass
+class RawRecord:
+    """A record as read: values with the line of each key, the Markdown body, the source text."""
+
+    file: str  # as shown in diagnostics
+    path: Path
+    village_dir: str  # the folder it sits in
+    stem: str  # file name without .md
+    text: str
+    data: Any = None
+    lines: dict = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass
+class Village:
+    id: str
+    name: str
+    township: str = ""
+    counts: dict = field(default_factory=dict)  # party_members, representatives, ...
+    line: int | None = None
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
+    if b"\x00" in data:
+        return None, diag(file, None, "E001", detail="这是二进制文件，不是文本",
+                          hint="记录必须是文本文件（.md）；图片、扫描件请作为附件放在同名文件夹中")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gbk")
+        except UnicodeDecodeError:
+            return None, diag(file, line, "E001", detail=f"第 {line} 行有无法识别的字节")
+        return None, diag(file, line, "E001", detail="看起来是 GBK 编码",
+                          hint="文件是 GBK（简体中文 Windows 的默认编码）保存的，请另存为 UTF-8 编码")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_record(path: Path, content: Path) -> tuple[RawRecord | None, list[Diagnostic]]:
+    """Read one record file; on failure return the reason instead."""
+    file = display(path)
+    problem = _unsafe(path, content)
+    if problem:
+        return None, [diag(file, None, "E005", detail=problem)]
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            return None, [diag(file, None, "E004", size=f"{size / 1024 / 1024:.1f} MB")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [diag(file, None, "E005", detail=f"无法读取文件：{exc.strerror}")]
+    text, problem_diag = _decode(raw, file)
+    if problem_diag:
+        return None, [problem_diag]
+    rec = RawRecord(file, path, path.parent.name, path.stem, text)
+    return rec, parse_front_matter(rec)
+
+
+def _unsafe(path: Path, content: Path) -> str:
+    if path.is_symlink():
+        target = path.resolve()
+        inside = content.resolve() in target.parents
+        where = "content/ 之内的其他文件" if inside else "content/ 之外"
+        return f"记录是一个符号链接，指向 {where}（{target.name}）"
+    if not path.is_file():
+        return "不是普通文件"
+    return ""
+
+
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+
+
+def parse_front_matter(rec: RawRecord) -> list[Diagnostic]:
+    text = rec.text
+    if not text.strip():
+        return [diag(rec.file, 1, "E003", detail="：文件是空的")]
+    if not text.startswith("---") or not _FENCE.match(text.split("\n", 1)[0]):
+        return [diag(rec.file, 1, "E003", detail="：第一行不是 ---")]
+    first_end = text.find("\n") + 1 or len(text)
+    closing = _FENCE.search(text, first_end)
+    if closing is None:
+        return [diag(rec.file, 1, "E003", detail="：缺少结束的 --- 行",
+                     hint="信息区填完后另起一行写 ---，再写正文")]
+    front = text[first_end: closing.start()]
+    after = text[closing.end():]
+    body_start = closing.end() + len(after) - len(after.lstrip("\n"))
+    rec.body = text[body_start:]
+    rec.body_line = text[:body_start].count("\n") + 1
+    data, lines, problem = parse_yaml(front, rec.file, first_line=2)
+    if problem:
+        return [problem]
+    if not isinstance(data, dict):
+        return [diag(rec.file, 2, "E003", detail="：信息区里没有“键: 值”形式的内容",
+                     hint="每行写成 键: 值，例如 id: 2024-003；冒号用英文半角“:”，后面留一个空格")]
+    rec.data, rec.lines = data, lines
+    return []
+
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, Diagnostic | None]:
+    """Parse YAML with line marks shifted by ``first_line``; a syntax error becomes E002."""
+    try:
+        node = compose(text)
+        lines: dict = {}
+        data = build(node, (), lines) if node is not None else None
+    except DuplicateKey as exc:
+        return None, {}, diag(file, exc.line + first_line - 1, "E002", detail=f"字段 {exc.key} 重复出现",
+                              hint="同一个字段只能写一次，请删除或合并重复的一行")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        hint, culprit = _yaml_hint(text, mark)
+        if culprit is not None:
+            line = culprit + first_line
+        return None, {}, diag(file, line, "E002", detail=_yaml_problem(exc), hint=hint)
+    except (yaml.YAMLError, TooComplex, RecursionError):
+        return None, {}, diag(file, first_line, "E002", detail="结构过于复杂，无法读取",
+                              hint="记录只需要普通的“键: 值”、列表和缩进，不要用 & 和 * 引用")
+    return data, {k: v + first_line - 1 for k, v in lines.items()}, None
+
+
+_PROBLEMS = {
+    "could not find expected ':'": "找不到冒号“:”",
+    "mapping values are not allowed here": "这里不能出现“键: 值”（可能是缩进不对，或文字中的冒号需要加引号）",
+    "found character '\\t' that cannot start any token": "出现了制表符（Tab）",
+    "found a tab character": "出现了制表符（Tab）",
+    "did not find expected key": "缩进不对，找不到下一个字段",
+    "found undefined alias": "出现了未定义的 * 引用",
+    "found unexpected end of stream": "内容意外结束（引号或括号没有闭合？）",
+    "did not find expected ',' or '}'": "花括号 { } 中缺少逗号或右括号",
+    "did not find expected ',' or ']'": "方括号 [ ] 中缺少逗号或右括号",
+    "found unknown escape character": "引号中有无法识别的反斜杠转义",
+}
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = str(exc.problem or exc.context or "")
+    for needle, chinese in _PROBLEMS.items():
+        if needle in problem:
+            return chinese
+    return problem or "无法解析"
+
+
+def _yaml_hint(text: str, mark: Any) -> tuple[str, int | None]:
+    """A sharper hint, and the 0-based line of the culprit when one is recognised."""
+    lines = text.split("\n")
+    row = mark.line if mark else 0
+    # The culprit is often the line before the one the parser stops on, or further up.
+    order = [i for i in (row, row - 1) if 0 <= i < len(lines)] + list(range(len(lines)))
+    for i in order:
+        line = lines[i]
+        indent = line[: len(line) - len(line.lstrip(" \t\u3000"))]
+        if "\t" in indent:
+            return "缩进中有制表符（Tab），请全部改用空格缩进", i
+        if "\u3000" in indent or "\u3000" in line.split(":")[0]:
+            return "有全角空格“　”，请改成半角空格", i
+        if re.match(r"^\s*[A-Za-z_][\w-]*\s*：", line):
+            return "冒号要用英文半角“:”，不要用中文全角“：”，冒号后留一个空格", i
+    return RULE_E002_HINT, None
+
+
+RULE_E002_HINT = "检查这一行的冒号、缩进和引号：冒号用英文半角“:”，冒号后留一个空格，缩进用空格"
+
+
+def load_villages(content: Path) -> tuple[dict[str, Village], list[Diagnostic]]:
+    """Read ``villages.yml``; every problem is E090 and leaves the registry empty or partial."""
+    path = content / REGISTRY
+    file = display(path)
+    if not path.is_file():
+        return {}, [diag(file, None, "E090", detail=f"找不到村庄登记文件 {file}")]
+    raw = path.read_bytes()
+    text, bad = _decode(raw, file)
+    if bad:
+        return {}, [diag(file, bad.line, "E090", detail="villages.yml " + bad.message, hint=bad.hint)]
+    data, lines, problem = parse_yaml(text, file)
+    if problem:
+        return {}, [diag(file, problem.line, "E090", detail="villages.yml " + problem.message, hint=problem.hint)]
+    return _registry(data, lines, file)
+
+
+def _registry(data: Any, lines: dict, file: str) -> tuple[dict[str, Village], list[Diagnostic]]:
+    if not isinstance(data, dict) or not isinstance(data.get("villages"), list):
+        return {}, [diag(file, 1, "E090", detail="villages.yml 应以 villages: 开头，下面每个村一项")]
+    villages: dict[str, Village] = {}
+    problems: list[Diagnostic] = []
+    for i, entry in enumerate(data["villages"]):
+        path = ("villages", i)
+        own: list[Diagnostic] = []
+
+        def report(code: str, at: tuple, hint: str | None = None, **fields: object) -> None:
+            inner = diag(file, None, code, hint=hint, **fields)
+            own.append(diag(file, line_of(lines, at), "E090", detail=f"第 {i + 1} 个村：{inner.message}", hint=inner.hint))
+
+        if not isinstance(entry, dict):
+            report("E012", path, field="村", detail="应为 id、name 等子项", fix="每个村写成 - id: …")
+            problems += own
+            continue
+        clean = check_map(VILLAGE, entry, path, report)
+        if not own and clean["id"] in villages:
+            own.append(diag(file, line_of(lines, path + ("id",)), "E090", detail=f"村代码 {clean['id']} 重复",
+                            hint="每个村的 id 必须不同"))
+        if not own and not re.match(r"^[a-z0-9-]+$", clean["id"]):
+            own.append(diag(file, line_of(lines, path + ("id",)), "E090", detail=f"村代码 {clean['id']} 只能用小写字母、数字和连字符"))
+        if own:
+            problems += own
+            continue
+        counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township")}
+        villages[clean["id"]] = Village(clean["id"], clean["name"], clean.get("township", ""), counts,
+                                        line_of(lines, path))
+    return villages, problems
+
+
+def find_records(content: Path) -> list[Path]:
+    """Every ``*.md`` below ``content``, in a stable order (the build must be reproducible)."""
+    found = []
+    for root, dirs, files in os.walk(content):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / f for f in sorted(files) if f.endswith(".md")]
+    return found

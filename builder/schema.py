@@ -1,0 +1,139 @@
+"""The record model as data: every key, its kind, whether it is required, and what it means.
+
+The validator walks this table (codes E010–E013), ``builder new`` writes its skeleton from it,
+and ``schema/record.json`` is generated from it, so the three never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STEPS = ("proposal", "deliberation", "review", "resolution", "disclosure", "implementation", "result")
+MEETINGS = ("proposal", "deliberation", "review", "resolution")
+
+CATEGORIES = {
+    "land": "土地承包与流转",
+    "assets": "集体资产处置与出租",
+    "project": "集体经济项目",
+    "public-works": "公益事业与基础设施",
+    "finance": "集体收益使用",
+    "compensation": "征地补偿分配",
+    "homestead": "宅基地使用",
+    "subsidy": "误工补贴与补助标准",
+    "other": "其他重大事项",
+}
+
+ID_PATTERN = r"^\d{4}-\d{3}$"
+VILLAGE_PATTERN = r"^[a-z0-9-]+$"
+
+
+@dataclass(frozen=True)
+class F:
+    """One field. ``kind`` is str, text (Markdown), count, money, percent, date, enum, list,
+    strlist or map; ``fields`` describes a map, ``item`` a list's items."""
+
+    kind: str
+    what: str
+    required: bool = False
+    options: tuple = ()
+    max_len: int = 0
+    pattern: str = ""
+    fields: dict = field(default_factory=dict)
+    item: F | None = None
+    example: object = None
+
+
+def _count(what: str, example: int) -> F:
+    return F("count", what, required=True, example=example)
+
+
+ATTENDANCE = F("map", "到会人数", required=True, fields={
+    "expected": _count("应到人数", 9),
+    "present": _count("实到人数", 8),
+})
+VOTES = F("map", "表决票数", fields={
+    "for": _count("赞成票", 8),
+    "against": _count("反对票", 0),
+    "abstain": _count("弃权票", 0),
+})
+OUTCOME = F("enum", "结果：passed 通过，rejected 未通过", options=("passed", "rejected"), example="passed")
+NOTES = F("text", "说明（Markdown）", example="会议内容")
+
+
+def _meeting(what: str, votes_required: bool) -> F:
+    return F("map", what, fields={
+        "date": F("date", "会议日期", required=True, example="2024-03-02"),
+        "attendance": ATTENDANCE,
+        "votes": F("map", VOTES.what, required=votes_required, fields=VOTES.fields),
+        "outcome": OUTCOME,
+        "notes": NOTES,
+    })
+
+
+_resolution = _meeting("第四步：村民代表会议或村民会议决议", votes_required=True)
+RESOLUTION = F("map", _resolution.what, fields={
+    "body": F("enum", "决议机构：representatives 村民代表会议，assembly 村民会议", required=True,
+              options=("representatives", "assembly"), example="representatives"),
+    **_resolution.fields,
+    "households": F("map", "到会户代表（仅村民会议）", fields={
+        "expected": _count("应到户数", 380),
+        "present": _count("实到户数", 260),
+    }),
+    "text": F("text", "决议内容（Markdown）", required=True, example="同意……"),
+})
+
+CHANNELS = F("strlist", "公开方式，至少一项，如 公开栏、微信群、网站", required=True, example=["公开栏", "微信群"])
+
+RECORD: dict[str, F] = {
+    "id": F("str", "编号：年份-三位序号，与文件名相同", required=True, pattern=ID_PATTERN, example="2024-003"),
+    "title": F("str", "标题，1–80 字", required=True, max_len=80, example="关于……的事项"),
+    "village": F("str", "村代码，与所在文件夹相同", required=True, pattern=VILLAGE_PATTERN, example="dongwang"),
+    "category": F("enum", "类别", required=True, options=tuple(CATEGORIES), example="land"),
+    "summary": F("str", "一句话摘要，不超过 200 字", max_len=200, example="一句话摘要"),
+    "budget": F("money", "预算（元），最多两位小数", example="120000.00"),
+    "proposal": _meeting("第一步：党支部会提议", votes_required=False),
+    "deliberation": _meeting("第二步：“两委”会商议", votes_required=False),
+    "review": _meeting("第三步：党员大会审议", votes_required=True),
+    "resolution": RESOLUTION,
+    "disclosure": F("map", "第五步：决议公开", fields={
+        "date": F("date", "张贴公示的第一天", required=True, example="2024-03-16"),
+        "until": F("date", "公示期最后一天", required=True, example="2024-03-23"),
+        "channels": CHANNELS,
+        "notes": NOTES,
+    }),
+    "implementation": F("map", "组织实施（可选）", fields={
+        "responsible": F("str", "负责实施的组织或人", example="村委会"),
+        "start": F("date", "开始日期", example="2024-04-01"),
+        "due": F("date", "计划完成日期，可以是将来的日期", required=True, example="2024-06-30"),
+        "updates": F("list", "实施进展，按日期先后", item=F("map", "一次进展", fields={
+            "date": F("date", "日期", required=True, example="2024-05-01"),
+            "progress": F("percent", "进度 0–100", required=True, example=50),
+            "note": F("text", "进展说明", example="完成土地平整"),
+        })),
+    }),
+    "result": F("map", "第六步：实施结果公开", fields={
+        "date": F("date", "结果公开日期", required=True, example="2024-07-05"),
+        "completed": F("date", "实施完成日期，不晚于公开日期", required=True, example="2024-06-28"),
+        "cost": F("money", "实际支出（元）；填写了预算时必填", example="118500.00"),
+        "summary": F("text", "结果说明（Markdown）", required=True, example="已完成……"),
+        "channels": F("strlist", CHANNELS.what, example=["公开栏", "网站"]),
+    }),
+    "attachments": F("list", "附件，放在 content/村代码/编号/ 文件夹中", item=F("map", "一个附件", fields={
+        "file": F("str", "文件名", required=True, example="决议公告.pdf"),
+        "title": F("str", "附件标题", example="决议公告扫描件"),
+    })),
+    "corrections": F("list", "修订记录：公开后的修改，最新的在最后", item=F("map", "一次修订", fields={
+        "date": F("date", "修订日期", required=True, example="2024-07-10"),
+        "reason": F("str", "修订原因", required=True, example="更正实际支出金额"),
+    })),
+}
+
+VILLAGE: dict[str, F] = {
+    "id": F("str", "村代码（小写字母、数字、连字符）", required=True, pattern=VILLAGE_PATTERN, example="dongwang"),
+    "name": F("str", "村名", required=True, example="东王村"),
+    "township": F("str", "所属乡镇", example="张村镇"),
+    "party_members": F("count", "党员人数", example=42),
+    "representatives": F("count", "村民代表人数", example=45),
+    "households": F("count", "户数", example=380),
+    "adult_villagers": F("count", "年满十八周岁的村民人数", example=1150),
+}

@@ -1,0 +1,175 @@
+"""Checks a record's raw values against the model in ``schema.py`` (codes E010–E013).
+
+Returns the diagnostics and a clean copy in which dates are ``datetime.date``, money is
+``Decimal`` and every value that failed is left out, so the rules after it can trust types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from decimal import Decimal
+from typing import Any, Callable
+
+from .schema import F
+
+Report = Callable[..., None]  # report(code, path, **fields)
+
+_FULLWIDTH = re.compile(r"[０-９．，]")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_LOOSE_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + part)
+    return out
+
+
+def parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    m = _DATE.match(value.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _date_hint(value: object) -> str:
+    text = str(value).strip().translate(_FW_TABLE)
+    m = _LOOSE_DATE.match(text) or _DATE.match(text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        try:
+            dt.date(y, mo, d)
+        except ValueError:
+            return f"{y}年{mo}月没有{d}日，请核对日期"
+        return f"写成 {y:04d}-{mo:02d}-{d:02d}"
+    return "日期写成 年-月-日，月和日都用两位数，例如 2024-03-05"
+
+
+_FW_TABLE = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+def _number_hint(value: object) -> str:
+    text = str(value)
+    if _FULLWIDTH.search(text):
+        return f"请用半角数字：{text.translate(_FW_TABLE)}"
+    if "," in text or "，" in text:
+        return f"数字中不要用千位分隔符：{text.replace(',', '').replace('，', '')}"
+    if "万" in text:
+        return "金额以元为单位，只写数字，例如 120000.00"
+    return "只填数字，不带单位和文字"
+
+
+def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
+    kind = spec.kind
+    name = dotted(path)
+    if kind in ("str", "text"):
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            report("E012", path, field=name, detail="应为一段文字", fix="直接写文字；有冒号等符号时用引号括起来")
+            return None
+        text = str(value)
+        if spec.max_len and len(text) > spec.max_len:
+            report("E012", path, field=name, detail=f"有 {len(text)} 个字，最多 {spec.max_len} 个",
+                   fix=f"压缩到 {spec.max_len} 字以内")
+            return None
+        if spec.required and not text.strip():
+            report("E010", path, field=name, what=spec.what)
+            return None
+        return text
+    if kind == "date":
+        d = parse_date(value)
+        if d is None:
+            report("E013", path, field=name, value=value, hint=_date_hint(value))
+        return d
+    if kind == "enum":
+        if isinstance(value, str) and value in spec.options:
+            return value
+        close = difflib.get_close_matches(str(value), spec.options, n=1)
+        fix = f"是不是 {close[0]}？" if close else ""
+        report("E012", path, field=name, detail=f"“{value}”不是可选值（{' | '.join(spec.options)}）",
+               fix=fix + "可选：" + "、".join(spec.options))
+        return None
+    if kind in ("count", "percent"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, Decimal) and value == value.to_integral_value():
+                return int(value)
+            report("E012", path, field=name, detail=f"“{value}”不是整数", fix=_number_hint(value))
+            return None
+        if kind == "percent" and not 0 <= value <= 100:
+            report("E012", path, field=name, detail=f"进度 {value} 不在 0–100 之间", fix="进度填 0 到 100 的整数")
+            return None
+        return value  # negative counts are E040's business (attendance) or the rules'
+    if kind == "money":
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            report("E012", path, field=name, detail=f"“{value}”不是金额", fix=_number_hint(value))
+            return None
+        amount = Decimal(value)
+        if amount < 0:
+            report("E012", path, field=name, detail=f"金额 {value} 是负数", fix="金额不能为负数")
+            return None
+        if amount.as_tuple().exponent < -2:
+            report("E012", path, field=name, detail=f"金额 {value} 超过两位小数", fix="金额最多保留到分（两位小数）")
+            return None
+        return amount
+    if kind == "strlist":
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip() for v in value):
+            report("E012", path, field=name, detail="应为至少一项的列表",
+                   fix=f"写成列表，例如 [{', '.join(spec.example or ['公开栏'])}]")
+            return None
+        return [str(v) for v in value]
+    raise ValueError(f"unknown kind {kind}")  # a mistake in schema.py, not in a record
+
+
+def check(spec: F, value: Any, path: tuple, report: Report) -> Any:
+    """Check ``value`` against ``spec``; return its clean form or None when it failed."""
+    if spec.kind == "map":
+        if not isinstance(value, dict):
+            report("E012", path, field=dotted(path) or "信息区", detail="应为若干“键: 值”子项",
+                   fix="子项另起一行，比下一级多缩进两个空格")
+            return None
+        return check_map(spec.fields, value, path, report)
+    if spec.kind == "list":
+        if not isinstance(value, list):
+            report("E012", path, field=dotted(path), detail="应为列表", fix="每一项另起一行，以“- ”开头")
+            return None
+        items = [check(spec.item, v, path + (i,), report) for i, v in enumerate(value)]
+        return [v for v in items if v is not None]
+    if value is None:
+        if spec.required:
+            report("E010", path, field=dotted(path), what=spec.what)
+        return None
+    return _check_scalar(spec, value, path, report)
+
+
+def check_map(fields: dict[str, F], value: dict, path: tuple, report: Report) -> dict:
+    out: dict = {}
+    for key, raw in value.items():
+        spec = fields.get(key)
+        if spec is None:
+            suggest = _unknown_key_hint(key, fields)
+            report("E011", path + (key,), field=dotted(path + (key,)), suggest=suggest)
+            continue
+        clean = check(spec, raw, path + (key,), report)
+        if clean is not None:
+            out[key] = clean
+    for key, spec in fields.items():
+        if spec.required and key not in value:
+            report("E010", path, field=dotted(path + (key,)), what=spec.what)
+    return out
+
+
+def _unknown_key_hint(key: str, fields: dict[str, F]) -> str:
+    if "：" in key:
+        return "冒号要用英文半角“:”，不要用中文全角“：”，冒号后留一个空格"
+    if key.strip(" \u3000") in fields:
+        return f"字段名 {key.strip(' 　')} 前后有全角空格“　”，请删除或改成半角空格"
+    close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+    return f"是不是 {close[0]}？" if close else "可用的字段：" + "、".join(fields)

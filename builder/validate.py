@@ -1,0 +1,109 @@
+"""The pipeline without MkDocs: find files → read → type-check → rules → derive status.
+
+Used by the command line and by the MkDocs plugin alike, so both report the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import Ctx, run_checks
+from .records import RawRecord, Village, display, find_records, load_villages, read_record
+from .rules import ERROR, Diagnostic, diag
+from .schema import RECORD
+from .settings import Settings
+from .status import Derived, derive
+from .typecheck import check_map
+from .yamlnodes import line_of
+
+
+@dataclass
+class Record:
+    """A record that passed every error check: what the site is built from."""
+
+    raw: RawRecord
+    data: dict
+    derived: Derived
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def village(self) -> str:
+        return self.data["village"]
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+
+@dataclass
+class Report:
+    villages: dict[str, Village] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    checked: int = 0
+    parsed: dict[Path, RawRecord] = field(default_factory=dict)  # resolved path -> readable record
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == ERROR for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+
+def check_record(raw: RawRecord, villages: dict[str, Village], settings: Settings, today: dt.date,
+                 content: Path) -> tuple[dict, list[Diagnostic]]:
+    """Type-check and run every rule on one parsed record."""
+    out: list[Diagnostic] = []
+
+    def report(code: str, path: tuple, hint: str | None = None, **fields: object) -> None:
+        out.append(diag(raw.file, line_of(raw.lines, path), code, hint=hint, **fields))
+
+    clean = check_map(RECORD, raw.data, (), report)
+    ctx = Ctx(raw, clean, villages, settings, today, content)
+    out += run_checks(ctx)
+    return clean, out
+
+
+def _placement(path: Path, content: Path, file: str) -> Diagnostic | None:
+    rel = path.relative_to(content)
+    if len(rel.parts) != 2:
+        return diag(file, None, "E022", detail=f"记录 {rel.as_posix()} 没有直接放在某个村的文件夹中",
+                    hint="记录放在 content/村代码/编号.md；附件文件夹中只能放 pdf 和图片")
+    return None
+
+
+def validate(content: Path, settings: Settings, today: dt.date, only: list[Path] | None = None) -> Report:
+    """Check ``content`` (or just the ``only`` files in it); never raises on bad input."""
+    report = Report()
+    report.villages, problems = load_villages(content)
+    report.diagnostics += problems
+    paths = only if only is not None else find_records(content)
+    for path in paths:
+        report.checked += 1
+        raw, record, found = _one(path, content, report.villages, settings, today)
+        if raw is not None:
+            report.parsed[path.resolve()] = raw
+        if record is not None:
+            report.records.append(record)
+        report.diagnostics += found
+    report.diagnostics.sort(key=lambda d: (d.file, d.line or 0, d.code))
+    return report
+
+
+def _one(path: Path, content: Path, villages: dict[str, Village], settings: Settings,
+         today: dt.date) -> tuple[RawRecord | None, Record | None, list[Diagnostic]]:
+    file = display(path)
+    misplaced = _placement(path, content, file)
+    if misplaced:
+        return None, None, [misplaced]
+    raw, problems = read_record(path, content)
+    if raw is None or problems:
+        return None, None, problems
+    clean, problems = check_record(raw, villages, settings, today, content)
+    if any(d.severity == ERROR for d in problems):
+        return raw, None, problems
+    return raw, Record(raw, clean, derive(clean, today, settings), problems), problems
