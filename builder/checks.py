@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .records import RawRecord, Village
 from .rules import Diagnostic, diag
@@ -148,7 +148,7 @@ def dates_in_order(ctx: Ctx) -> None:
     d = ctx.data
     chain = [(s, ctx.date(s)) for s in ("proposal", "deliberation", "review", "resolution", "disclosure", "result")]
     chain = [(s, day) for s, day in chain if day is not None]
-    for (prev, pday), (step, day) in zip(chain, chain[1:]):
+    for (prev, pday), (step, day) in zip(chain, chain[1:], strict=False):
         if day < pday:
             ctx.report("E030", (step, "date"), detail=f"{ctx.label(step)}的日期 {_fmt(day)} 早于前一步"
                        f"{ctx.label(prev)}的 {_fmt(pday)}")
@@ -376,7 +376,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 def is_resident_id(text: str) -> bool:
     if len(text) != 18 or not text[:17].isdigit():
         return False
-    total = sum(int(c) * w for c, w in zip(text[:17], _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(text[:17], _ID_WEIGHTS, strict=True))
     return "10X98765432"[total % 11] == text[17].upper()
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .rules import Diagnostic, diag
-from .schema import VILLAGE
+from .schema import VILLAGE, VILLAGE_PATTERN
 from .typecheck import check_map
 from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of
 
@@ -219,30 +219,35 @@ def _registry(data: Any, lines: dict, file: str) -> tuple[dict[str, Village], li
     villages: dict[str, Village] = {}
     problems: list[Diagnostic] = []
     for i, entry in enumerate(data["villages"]):
-        path = ("villages", i)
-        own: list[Diagnostic] = []
-
-        def report(code: str, at: tuple, hint: str | None = None, **fields: object) -> None:
-            inner = diag(file, None, code, hint=hint, **fields)
-            own.append(diag(file, line_of(lines, at), "E090", detail=f"第 {i + 1} 个村：{inner.message}", hint=inner.hint))
-
-        if not isinstance(entry, dict):
-            report("E012", path, field="村", detail="应为 id、name 等子项", fix="每个村写成 - id: …")
-            problems += own
-            continue
-        clean = check_map(VILLAGE, entry, path, report)
-        if not own and clean["id"] in villages:
-            own.append(diag(file, line_of(lines, path + ("id",)), "E090", detail=f"村代码 {clean['id']} 重复",
-                            hint="每个村的 id 必须不同"))
-        if not own and not re.match(r"^[a-z0-9-]+$", clean["id"]):
-            own.append(diag(file, line_of(lines, path + ("id",)), "E090", detail=f"村代码 {clean['id']} 只能用小写字母、数字和连字符"))
-        if own:
-            problems += own
-            continue
-        counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township")}
-        villages[clean["id"]] = Village(clean["id"], clean["name"], clean.get("township", ""), counts,
-                                        line_of(lines, path))
+        village, own = _village(entry, i, lines, file, villages)
+        problems += own
+        if village is not None:
+            villages[village.id] = village
     return villages, problems
+
+
+def _village(entry: Any, i: int, lines: dict, file: str,
+             seen: dict[str, Village]) -> tuple[Village | None, list[Diagnostic]]:
+    path = ("villages", i)
+    own: list[Diagnostic] = []
+
+    def report(code: str, at: tuple, hint: str | None = None, **fields: object) -> None:
+        inner = diag(file, None, code, hint=hint, **fields)
+        own.append(diag(file, line_of(lines, at), "E090", detail=f"第 {i + 1} 个村：{inner.message}", hint=inner.hint))
+
+    if not isinstance(entry, dict):
+        report("E012", path, field="村", detail="应为 id、name 等子项", fix="每个村写成 - id: …")
+        return None, own
+    clean = check_map(VILLAGE, entry, path, report)
+    if own:
+        return None, own
+    at = line_of(lines, path + ("id",))
+    if not re.match(VILLAGE_PATTERN, clean["id"]):
+        return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 只能用小写字母、数字和连字符")]
+    if clean["id"] in seen:
+        return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 重复", hint="每个村的 id 必须不同")]
+    counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township")}
+    return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path)), []
 
 
 def find_records(content: Path) -> list[Path]:
