@@ -143,6 +143,8 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, Di
                               hint="同一个字段只能写一次，请删除或合并重复的一行")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and str(exc.context or "").startswith(_OPENED):
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it was opened
         line = mark.line + first_line if mark else first_line
         hint, culprit = _yaml_hint(text, mark)
         if culprit is not None:
@@ -154,10 +156,19 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, Di
     return data, {k: v + first_line - 1 for k, v in lines.items()}, None
 
 
+_OPENED = ("while scanning a quoted scalar", "while parsing a flow mapping", "while parsing a flow sequence")
 _PROBLEMS = {
     "could not find expected ':'": "找不到冒号“:”",
     "mapping values are not allowed here": "这里不能出现“键: 值”（可能是缩进不对，或文字中的冒号需要加引号）",
+    "mapping values are not allowed in this context": "这里不能出现“键: 值”（可能是缩进不对，或文字中的冒号需要加引号）",
     "found character '\\t' that cannot start any token": "出现了制表符（Tab）",
+    "found character that cannot start any token": "出现了不能放在开头的字符（制表符 Tab，或 @、` 等符号；文字请加引号）",
+    "did not find expected comment or line break": "一行中多了内容（可能是引号后面还有文字，或缩进不对）",
+    "did not find expected node content": "缺少内容（可能是缩进不对，或多了符号）",
+    "did not find expected alphabetic or numeric character": "& 或 * 后面缺少名称（文字中有 &、* 时请加引号）",
+    "block sequence entries are not allowed in this context": "这里不能出现以“- ”开头的列表项（可能是缩进不对）",
+    "did not find expected '-' indicator": "列表项的缩进不对",
+    "could not find expected directive name": "以 % 开头的行无法识别（文字中有 % 时请加引号）",
     "found a tab character": "出现了制表符（Tab）",
     "did not find expected key": "缩进不对，找不到下一个字段",
     "found undefined alias": "出现了未定义的 * 引用",
@@ -187,7 +198,7 @@ def _yaml_hint(text: str, mark: Any) -> tuple[str, int | None]:
         indent = line[: len(line) - len(line.lstrip(" \t\u3000"))]
         if "\t" in indent:
             return "缩进中有制表符（Tab），请全部改用空格缩进", i
-        if "\u3000" in indent or "\u3000" in line.split(":")[0]:
+        if "\u3000" in indent or "\u3000" in line.split(":")[0] or re.match(r"^\s*[A-Za-z_][\w-]*:\u3000", line):
             return "有全角空格“　”，请改成半角空格", i
         if re.match(r"^\s*[A-Za-z_][\w-]*\s*：", line):
             return "冒号要用英文半角“:”，不要用中文全角“：”，冒号后留一个空格", i

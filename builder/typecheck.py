@@ -170,7 +170,7 @@ def check_map(fields: dict[str, F], value: dict, path: tuple, report: Report) ->
 def _unknown_key_hint(key: str, fields: dict[str, F]) -> str:
     if "：" in key:
         return "冒号要用英文半角“:”，不要用中文全角“：”，冒号后留一个空格"
-    if key.strip(" \u3000") in fields:
-        return f"字段名 {key.strip(' 　')} 前后有全角空格“　”，请删除或改成半角空格"
+    if "\u3000" in key:
+        return f"字段名 {key.strip(' 　')} 前后有全角空格“　”，请删除或改成半角空格（缩进只用半角空格）"
     close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
     return f"是不是 {close[0]}？" if close else "可用的字段：" + "、".join(fields)

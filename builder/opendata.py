@@ -1,0 +1,126 @@
+"""Open data: JSON, CSV (for Excel), the Atom feed and the manifest of record hashes.
+
+Every file carries the build date and the source commit, so a download can be traced back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+from .present import url_of
+from .schema import CATEGORIES
+from .site import sha256
+from .status import STATUSES
+from .validate import Record
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def matter_json(record: Record, today: dt.date, commit: str) -> dict:
+    """The record's own keys (spec §3) plus what the site derives."""
+    return {
+        **_plain(record.data),
+        "status": record.derived.status,
+        "status_label": STATUSES[record.derived.status],
+        "url": url_of(record),
+        "build_date": today.isoformat(),
+        "commit": commit,
+    }
+
+
+def dumps(value: object) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+CSV_COLUMNS = [
+    ("村", lambda r, v: v), ("编号", lambda r, v: r.id), ("标题", lambda r, v: r.data["title"]),
+    ("类别", lambda r, v: CATEGORIES[r.data["category"]]), ("状态", lambda r, v: STATUSES[r.derived.status]),
+    ("预算（元）", lambda r, v: _money(r.data.get("budget"))),
+    ("实际支出（元）", lambda r, v: _money((r.data.get("result") or {}).get("cost"))),
+    ("党支部会提议", lambda r, v: _date(r, "proposal")), ("“两委”会商议", lambda r, v: _date(r, "deliberation")),
+    ("党员大会审议", lambda r, v: _date(r, "review")), ("决议", lambda r, v: _date(r, "resolution")),
+    ("决议公开", lambda r, v: _date(r, "disclosure")),
+    ("公示期至", lambda r, v: _iso((r.data.get("disclosure") or {}).get("until"))),
+    ("计划完成", lambda r, v: _iso((r.data.get("implementation") or {}).get("due"))),
+    ("实施结果公开", lambda r, v: _date(r, "result")),
+    ("网址", lambda r, v: url_of(r)),
+]
+
+
+def _iso(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _date(r: Record, step: str) -> str:
+    return _iso((r.data.get(step) or {}).get("date"))
+
+
+def _money(value: Decimal | None) -> str:
+    return f"{value:.2f}" if value is not None else ""
+
+
+def matters_csv(records: list[Record], names: dict[str, str], today: dt.date, commit: str) -> bytes:
+    """UTF-8 with BOM and Chinese headers, so Excel on Windows opens it as it is."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([label for label, _ in CSV_COLUMNS] + ["生成日期", "源提交"])
+    for r in records:
+        writer.writerow([get(r, names.get(r.village, r.village)) for _, get in CSV_COLUMNS] + [today.isoformat(), commit])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def feed(records: list[Record], names: dict[str, str], site_url: str, site_name: str, today: dt.date,
+         commit: str) -> bytes:
+    """Atom feed of disclosures and results, newest first."""
+    from feedgen.feed import FeedGenerator
+
+    base = site_url.rstrip("/") + "/"
+    events = []
+    for r in records:
+        for step, word in (("disclosure", "决议公开"), ("result", "实施结果公开")):
+            if step in r.data:
+                events.append((r.data[step]["date"], step, word, r))
+    events.sort(key=lambda e: (e[0], e[3].village, e[3].id, e[1]), reverse=True)
+    fg = FeedGenerator()
+    fg.id(base + "feed.xml")
+    fg.title(f"{site_name}：决议和实施结果公开")
+    fg.subtitle(f"生成日期 {today.isoformat()}，源提交 {commit}")
+    fg.link(href=base, rel="alternate")
+    fg.link(href=base + "feed.xml", rel="self")
+    fg.language("zh-CN")
+    fg.generator("cunwu")
+    fg.updated(_stamp(today))
+    for day, step, word, r in reversed(events[:100]):
+        entry = fg.add_entry()
+        entry.id(f"{base}{url_of(r)}#{step}")
+        entry.title(f"【{word}】{names.get(r.village, r.village)} · {r.data['title']}")
+        entry.link(href=f"{base}{url_of(r)}")
+        entry.updated(_stamp(day))
+        entry.summary(r.data.get("summary") or r.data["title"])
+    return fg.atom_str(pretty=True)
+
+
+def _stamp(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def manifest(records: list[Record], today: dt.date, commit: str) -> dict:
+    return {
+        "build_date": today.isoformat(),
+        "commit": commit,
+        "records": [{"file": f"content/{r.village}/{r.id}.md", "sha256": sha256(r), "url": url_of(r)} for r in records],
+    }

@@ -1,0 +1,149 @@
+"""The MkDocs adapter: validate in ``on_config``, add generated pages and files in ``on_files``,
+hand each page its data in ``on_page_context``. Everything else lives in MkDocs-free modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import segno
+import yaml
+from markupsafe import Markup
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from . import images, opendata
+from .cli import emit
+from .settings import Settings, build_date
+from .site import Page, Site, build_site
+from .validate import Report, validate
+
+log = logging.getLogger("mkdocs.plugins.cunwu")
+
+
+class CunwuConfig(base.Config):
+    content = c.Type(str, default="content")
+    disclosure_within_days = c.Type(int, default=7)
+    notice_min_days = c.Type(int, default=7)
+    result_within_days = c.Type(int, default=15)
+    result_grace_days = c.Type(int, default=30)
+    public_phones = c.ListOfItems(c.Type(str), default=[])
+    repo_url = c.Type(str, default="")  # where records live, for history links (not Material's repo_url:
+    repo_branch = c.Type(str, default="main")  # that one makes every phone call api.github.com)
+
+
+def source_commit(root: Path) -> str:
+    if os.environ.get("CUNWU_COMMIT") or os.environ.get("GITHUB_SHA"):
+        return os.environ.get("CUNWU_COMMIT") or os.environ["GITHUB_SHA"]
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False)
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
+class CunwuPlugin(BasePlugin[CunwuConfig]):
+    def on_config(self, config):
+        try:
+            self.today = build_date()
+        except ValueError as exc:
+            raise PluginError(f"CUNWU_TODAY 不是 YYYY-MM-DD 格式：{os.environ.get('CUNWU_TODAY')}") from exc
+        # MkDocs dates its sitemap by SOURCE_DATE_EPOCH: the same content and day give the same site.
+        midnight = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.UTC)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.content = (self.root / self.config.content).resolve()
+        self.settings = Settings.from_mapping(dict(self.config))
+        report = validate(self.content, self.settings, self.today)
+        self._report_problems(report)
+        self.report = report
+        return config
+
+    def _report_problems(self, report: Report) -> None:
+        if not report.diagnostics:
+            return
+        out = io.StringIO()
+        emit(report.diagnostics, report.checked, "text", out)
+        sys.stderr.write(out.getvalue())
+        if report.errors:
+            raise PluginError(f"记录有 {report.errors} 个错误，网站没有生成。请按上面的提示修改。")
+
+    def on_files(self, files: Files, config) -> Files:
+        commit = source_commit(self.root)
+        repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
+        site = build_site(self.report, self.content, self.today, commit, repo, config.site_name)
+        self.pages = {p.src_uri: p for p in site.pages}
+        for page in site.pages:
+            files.append(File.generated(config, page.src_uri, content=_page_source(page)))
+        self._add_guide(files, config)
+        for dest, content in self._data_files(site, config).items():
+            files.append(File.generated(config, dest, content=content))
+        for asset in site.assets:
+            self._add_asset(files, config, asset)
+        return files
+
+    def _data_files(self, site: Site, config) -> dict[str, bytes]:
+        records = sorted(self.report.records, key=lambda r: (r.village, r.id))
+        names = {v.id: v.name for v in self.report.villages.values()}
+        today, commit = site.today, site.commit
+        out = {
+            "data/matters.json": opendata.dumps([opendata.matter_json(r, today, commit) for r in records]),
+            "data/matters.csv": opendata.matters_csv(records, names, today, commit),
+            "data/manifest.json": opendata.dumps(opendata.manifest(records, today, commit)),
+            "feed.xml": opendata.feed(records, names, config.site_url or "", config.site_name, today, commit),
+        }
+        for r in records:
+            out[f"data/{r.village}/{r.id}.json"] = opendata.dumps(opendata.matter_json(r, today, commit))
+        try:
+            from .jsonschema import record_schema
+        except ImportError:  # the schema module arrives with the secretary tools
+            return out
+        out["schema/record.json"] = opendata.dumps(record_schema())
+        return out
+
+    def _add_asset(self, files: Files, config, asset) -> None:
+        if not asset.image:
+            files.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
+            return
+        full, small = images.published(asset.source)
+        files.append(File.generated(config, asset.dest, content=full))
+        head, _, name = asset.dest.rpartition("/")
+        files.append(File.generated(config, f"{head}/small/{name}", content=small))
+
+    def _add_guide(self, files: Files, config) -> None:
+        try:
+            from .guide import guide_markdown
+        except ImportError:
+            return
+        files.append(File.generated(config, "guide.md", content=guide_markdown()))
+
+    def on_page_context(self, context, page, config, nav):
+        data = getattr(self, "pages", {}).get(page.file.src_uri)
+        if data is not None:
+            context["cunwu"] = data.context
+            if data.template == "cunwu/notice.html":
+                context["qr_svg"] = qr_svg(page.canonical_url or page.url)
+        return context
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.content))
+        return server
+
+
+def qr_svg(url: str) -> Markup:
+    """The notice's QR code as inline SVG, so it prints without another download."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, title="扫码查看网页"))
+
+
+def _page_source(page: Page) -> str:
+    meta = {"title": page.title, "description": page.description, "template": page.template, "hide": ["toc"]}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + page.markdown
