@@ -145,5 +145,7 @@ def qr_svg(url: str) -> Markup:
 
 
 def _page_source(page: Page) -> str:
-    meta = {"title": page.title, "description": page.description, "template": page.template, "hide": ["toc"]}
+    meta = {"description": page.description, "template": page.template, "hide": ["toc"]}
+    if page.title:  # the home page has none: Material then titles it with the site name alone
+        meta["title"] = page.title
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + page.markdown

@@ -216,7 +216,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
         return [lines[id(r)] for r in newest_first(rs)]
 
     overall = stats(records)
-    site.pages.append(Page("index.md", "cunwu/home.html", site_name,
+    site.pages.append(Page("index.md", "cunwu/home.html", "",
                            f"{len(records)} 件村级重大事项的“四议两公开”全过程公开", {
         "stats": overall,
         "overdue": listing([r for r in records if r.derived.status in OVERDUE]),
