@@ -59,13 +59,24 @@ def _targets(paths: list[str]) -> dict[Path, list[Path] | None]:
         if path.is_dir():
             targets[path] = None
         elif path.suffix == ".md" and (path.exists() or path.is_symlink()):
-            content = path.parent.parent
+            content, path = _in_content(path)
             listed = targets.setdefault(content, [])
             if listed is not None:
                 listed.append(path)
         else:
             raise UsageError(f"找不到 {text}（应为 content 文件夹或 .md 记录文件）")
     return targets
+
+
+def _in_content(path: Path) -> tuple[Path, Path]:
+    """The content folder of a record file, and the record's path through it. ``2024-003.md``
+    given from inside the village folder lives in ``..``, which ``path.parent.parent`` misses."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        content = Path(os.path.relpath(absolute.parent.parent))
+    except ValueError:  # another drive
+        content = absolute.parent.parent
+    return content, content / absolute.parent.name / absolute.name
 
 
 def run_validate(args: argparse.Namespace) -> int:
