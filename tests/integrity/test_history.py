@@ -1,0 +1,136 @@
+"""``validate --base REF`` (E080, E081) on real temporary git repositories."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import DELIBERATING, DISCLOSED, Repo, codes, make_content, run_cli, validate_json
+
+RECORD = "content/dongwang/2024-001.md"
+OTHER = "content/dongwang/2024-002.md"
+CORRECTION = "corrections:\n  - {date: 2024-03-25, reason: 更正道路长度}\n---\n"
+
+
+@pytest.fixture
+def based(repo: Repo) -> Repo:
+    """A repository whose base commit holds one disclosed and one undisclosed record."""
+    make_content(repo.root, {"dongwang/2024-001.md": DISCLOSED, "dongwang/2024-002.md": DELIBERATING})
+    repo.commit("两条记录")
+    repo.git("tag", "base")
+    return repo
+
+
+def check(repo: Repo, *paths: str) -> tuple[int, dict]:
+    return validate_json(repo.root, *(paths or ("content",)), "--base", "base")
+
+
+def test_unchanged_passes(based: Repo) -> None:
+    rc, report = check(based)
+    assert (rc, report["errors"], report["warnings"]) == (0, 0, 0), report
+
+
+@pytest.mark.parametrize(("old", "new", "step"), [
+    ("同意硬化村东道路 800 米", "同意硬化村东道路 600 米", "resolution"),
+    ("votes: {for: 36, against: 2, abstain: 0}", "votes: {for: 37, against: 1, abstain: 0}", "resolution"),
+    ("until: 2024-03-23", "until: 2024-03-25", "disclosure"),
+    ("channels: [公开栏, 微信群]", "channels: [公开栏]", "disclosure"),
+])
+def test_changed_disclosed_step_is_e080(based: Repo, old: str, new: str, step: str) -> None:
+    path = based.root / RECORD
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    based.commit("改动已公开的内容")
+    rc, report = check(based)
+    assert rc == 1
+    assert codes(report) == ["E080"], report
+    diagnostic = report["diagnostics"][0]
+    assert diagnostic["file"].endswith("2024-001.md")
+    assert diagnostic["line"] == path.read_text(encoding="utf-8").split("\n").index(f"{step}:") + 1
+
+
+def test_changed_with_new_correction_passes(based: Repo) -> None:
+    path = based.root / RECORD
+    text = path.read_text(encoding="utf-8").replace("800 米", "600 米")
+    path.write_text(text.replace("---\n村东", CORRECTION + "村东"), encoding="utf-8")
+    based.commit("更正并记录")
+    rc, report = check(based)
+    assert (rc, codes(report)) == (0, []), report
+
+
+def test_old_correction_does_not_cover_a_new_change(based: Repo) -> None:
+    path = based.root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("---\n村东", CORRECTION + "村东"), encoding="utf-8")
+    based.commit("一条修订")
+    based.git("tag", "-f", "base")
+    path.write_text(path.read_text(encoding="utf-8").replace("800 米", "700 米"), encoding="utf-8")
+    rc, report = check(based)
+    assert rc == 1 and codes(report) == ["E080"], report
+
+
+def test_later_steps_and_unguarded_keys_may_be_added_or_changed(based: Repo) -> None:
+    path = based.root / RECORD
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("村东道路是土路", "村东道路原是土路").replace("title: 关于村东道路硬化的事项", "title: 关于村东道路硬化工程的事项")
+    text = text.replace("---\n村东", "implementation:\n  responsible: 村委会\n  start: 2024-03-25\n  due: 2024-06-30\n---\n村东")
+    path.write_text(text, encoding="utf-8")
+    rc, report = check(based)
+    assert (rc, codes(report)) == (0, []), report
+
+
+def test_deleted_disclosed_record_is_e081(based: Repo) -> None:
+    (based.root / RECORD).unlink()
+    based.commit("删除已公开的记录")
+    rc, report = check(based)
+    assert rc == 1
+    assert codes(report) == ["E081"], report
+    assert report["diagnostics"][0]["file"].endswith("2024-001.md")
+
+
+def test_moved_disclosed_record_is_e081(based: Repo) -> None:
+    (based.root / RECORD).rename(based.root / "content/dongwang/2024-009.md")
+    rc, report = check(based)
+    assert "E081" in codes(report), report
+
+
+def test_undisclosed_record_may_change_freely(based: Repo) -> None:
+    path = based.root / OTHER
+    path.write_text(path.read_text(encoding="utf-8").replace("present: 5", "present: 4"), encoding="utf-8")
+    rc, report = check(based)
+    assert (rc, codes(report)) == (0, []), report
+    path.unlink()
+    based.commit("撤回未公开的记录")
+    rc, report = check(based)
+    assert (rc, codes(report)) == (0, []), report
+
+
+def test_record_files_only_as_a_hook_passes_them(based: Repo) -> None:
+    path = based.root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("800 米", "600 米"), encoding="utf-8")
+    rc, report = check(based, RECORD)
+    assert rc == 1 and codes(report) == ["E080"], report
+    rc, report = check(based, OTHER)
+    assert "E080" not in codes(report)
+
+
+def test_base_against_a_branch_after_a_merge(based: Repo) -> None:
+    """As the pull-request check runs it: --base names the target branch."""
+    based.git("checkout", "-q", "-b", "pr")
+    path = based.root / RECORD
+    path.write_text(path.read_text(encoding="utf-8").replace("800 米", "600 米"), encoding="utf-8")
+    based.commit("在分支上改动")
+    rc, report = validate_json(based.root, "content", "--base", "main")
+    assert rc == 1 and codes(report) == ["E080"]
+
+
+def test_unknown_base_is_a_usage_error(based: Repo) -> None:
+    done = run_cli("validate", "content", "--base", "no-such-ref", cwd=based.root)
+    assert done.returncode == 2
+    assert "no-such-ref" in done.stderr
+
+
+def test_base_outside_a_git_repository_is_a_usage_error(tmp_path) -> None:
+    make_content(tmp_path, {"dongwang/2024-001.md": DISCLOSED})
+    done = run_cli("validate", "content", "--base", "HEAD", cwd=tmp_path, GIT_CEILING_DIRECTORIES=str(tmp_path.parent))
+    assert done.returncode == 2
+    assert "用法错误" in done.stderr
