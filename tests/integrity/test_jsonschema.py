@@ -1,0 +1,165 @@
+"""schema/record.json: generated from the record model, up to date, and in agreement with the
+validator on the sample records and on typical mistakes."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from builder.checks import Ctx, run_checks
+from builder.jsonschema import dumps, record_schema
+from builder.records import RawRecord, Village, parse_front_matter
+from builder.schema import RECORD
+from builder.settings import Settings
+from builder.typecheck import check_map
+from builder.validate import validate
+
+from .conftest import DISCLOSED, ROOT, make_content
+
+jsonschema = pytest.importorskip("jsonschema")
+
+SCHEMA_FILE = ROOT / "schema" / "record.json"
+
+
+def front_matter(text: str, path: Path = Path("content/dongwang/2024-001.md")) -> dict:
+    """A record's front matter as the validator reads it (dates as typed text, Decimal money)."""
+    rec = RawRecord(str(path), path, path.parent.name, path.stem, text)
+    assert parse_front_matter(rec) == []
+    return rec.data
+
+
+@pytest.fixture(scope="module")
+def validator():
+    # Decimal for the schema's numbers too, so multipleOf 0.01 is exact.
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"), parse_float=Decimal)
+    cls = jsonschema.Draft202012Validator
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_committed_schema_is_up_to_date() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == dumps(record_schema()), (
+        "schema/record.json is stale: run  python -m builder.jsonschema > schema/record.json")
+
+
+def test_module_prints_the_schema() -> None:
+    done = subprocess.run([sys.executable, "-m", "builder.jsonschema"], cwd=ROOT, capture_output=True, check=True)
+    assert done.stdout.decode("utf-8") == dumps(record_schema())
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    schema = record_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_schema_follows_the_model() -> None:
+    schema = record_schema()
+
+    def walk(fields, node, where):
+        assert node["type"] == "object" and node["additionalProperties"] is False, where
+        assert list(node["properties"]) == list(fields), where
+        assert node.get("required", []) == [k for k, f in fields.items() if f.required], where
+        for name, f in fields.items():
+            sub = node["properties"][name]
+            assert sub["description"].startswith(f.what), f"{where}.{name}"
+            if f.kind == "map":
+                walk(f.fields, sub, f"{where}.{name}")
+            elif f.kind == "list":
+                walk(f.item.fields, sub["items"], f"{where}.{name}[]")
+            elif f.kind == "enum":
+                assert sub["enum"] == list(f.options)
+            elif f.pattern:
+                assert sub["pattern"] == f.pattern
+
+    walk(RECORD, schema, "record")
+
+
+def test_sample_records_validate(validator) -> None:
+    content = ROOT / "content"
+    if not (content / "villages.yml").is_file():
+        pytest.skip("no sample content yet")
+    report = validate(content, Settings(), dt.date(2100, 1, 1))
+    assert report.records, "no sample record passed the validator"
+    for record in report.records:
+        problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record.raw.data)]
+        assert problems == [], record.raw.file
+
+
+def test_skeleton_validates(validator, tmp_path, monkeypatch) -> None:
+    from builder.skeleton import write_new
+
+    monkeypatch.setenv("CUNWU_TODAY", "2024-04-01")
+    path = write_new(make_content(tmp_path), "dongwang", "事项", 2024)
+    assert list(validator.iter_errors(front_matter(path.read_text(encoding="utf-8"), path))) == []
+
+
+def _set(data: dict, dotted: str, value: object) -> None:
+    *parents, last = dotted.split(".")
+    for key in parents:
+        data = data[key]
+    if value is DELETE:
+        del data[last]
+    else:
+        data[last] = value
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE = _Delete()
+MISTAKES = [
+    ("id", DELETE), ("id", "2024-3"), ("title", ""), ("title", "一" * 81), ("title", True),
+    ("village", "DongWang"), ("category", "road"), ("summary", "长" * 201),
+    ("budget", Decimal("-1")), ("budget", Decimal("120000.005")), ("budget", "120,000"), ("budget", "12万"),
+    ("proposal.date", "2024-3-2"), ("proposal.date", "2024年3月2日"), ("proposal.date", "2024-02-30"),
+    ("proposal.outcome", DELETE), ("proposal.outcome", "ok"), ("proposal.attendance.present", "五"),
+    ("proposal.attendance.expected", DELETE), ("proposal.colour", "red"), ("colour", "red"),
+    ("review.votes", DELETE), ("review.votes.for", Decimal("1.5")),
+    ("resolution.body", "committee"), ("resolution.text", DELETE), ("resolution.text", "  "),
+    ("disclosure.channels", []), ("disclosure.channels", "公开栏"), ("disclosure.until", DELETE),
+    ("implementation", {"due": "2024-06-30", "updates": [{"date": "2024-05-01", "progress": 101}]}),
+    ("implementation", {"start": "2024-04-01"}),
+    ("result", {"date": "2024-07-05", "completed": "2024-06-28", "summary": "完成"}),  # budget without cost
+    ("attachments", [{"title": "无文件名"}]), ("corrections", [{"date": "2024-07-10"}]),
+    ("corrections", {"date": "2024-07-10", "reason": "不是列表"}),
+]
+
+
+@pytest.mark.parametrize(("where", "value"), MISTAKES, ids=[f"{w}={v!r}"[:40] for w, v in MISTAKES])
+def test_schema_and_validator_both_refuse(validator, where: str, value: object) -> None:
+    data = copy.deepcopy(front_matter(DISCLOSED))
+    assert list(validator.iter_errors(data)) == [] and validator_errors(data) == []
+    _set(data, where, value)
+    assert list(validator.iter_errors(data)), "the schema accepts it"
+
+    assert validator_errors(data), "the validator accepts it"
+
+
+def validator_errors(data: dict) -> list[str]:
+    """The error codes the validator gives the values (line-free: the text is not needed)."""
+    found = []
+    clean = check_map(RECORD, data, (), lambda code, path, **kw: found.append(code))
+    rec = RawRecord("x.md", Path("content/dongwang/2024-001.md"), "dongwang", "2024-001", "", data=data)
+    ctx = Ctx(rec, clean, {"dongwang": Village("dongwang", "东王村")}, Settings(), dt.date(2100, 1, 1), Path("content"))
+    return found + [d.code for d in run_checks(ctx) if d.severity == "error"]
+
+
+@pytest.mark.parametrize(("where", "value"), [
+    ("title", 2024), ("budget", 120000), ("budget", Decimal("0.10")), ("proposal.notes", "多行\n说明"),
+    ("disclosure.channels", ["公开栏", 3]), ("corrections", []),
+    ("proposal.votes", {"for": 5, "against": 0, "abstain": 0}),
+])
+def test_schema_accepts_what_the_validator_accepts(validator, where: str, value: object) -> None:
+    data = copy.deepcopy(front_matter(DISCLOSED))
+    _set(data, where, value)
+    assert validator_errors(data) == []
+    assert [e.message for e in validator.iter_errors(data)] == []
