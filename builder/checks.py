@@ -448,12 +448,12 @@ def attachments_present(ctx: Ctx) -> None:
         name = item.get("file")
         if name is None:
             continue
-        problem = attachment_problem(folder, name)
+        problem = attachment_problem(folder, name, ctx.content)
         if problem:
             ctx.report("E070", ("attachments", i, "file"), file=name, detail=problem)
 
 
-def attachment_problem(folder: Path, name: str) -> str:
+def attachment_problem(folder: Path, name: str, content: Path) -> str:
     """Why an attachment can't be published, or '' when it can."""
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
         return f"只写文件名，文件须直接放在 {folder.as_posix()}/ 中"
@@ -461,6 +461,8 @@ def attachment_problem(folder: Path, name: str) -> str:
     suffix = path.suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         return f"类型 {suffix or '（无扩展名）'} 不允许，只能是 pdf、jpg、jpeg、png、webp"
+    if folder.is_symlink() or (folder.exists() and content.resolve() not in folder.resolve().parents):
+        return "附件文件夹是一个链接，指向 content/ 之外"
     if path.is_symlink() or (path.exists() and folder.resolve() not in path.resolve().parents):
         return "是一个链接，指向附件文件夹之外"
     if not path.is_file():

@@ -97,7 +97,8 @@ def _unsafe(path: Path, content: Path) -> str:
         target = path.resolve()
         inside = content.resolve() in target.parents
         where = "content/ 之内的其他文件" if inside else "content/ 之外"
-        return f"记录是一个符号链接，指向 {where}（{target.name}）"
+        what = "文件夹" if target.is_dir() else "记录"
+        return f"{what}是一个符号链接，指向 {where}（{target.name}）"
     if not path.is_file():
         return "不是普通文件"
     return ""
@@ -262,9 +263,13 @@ def _village(entry: Any, i: int, lines: dict, file: str,
 
 
 def find_records(content: Path) -> list[Path]:
-    """Every ``*.md`` below ``content``, in a stable order (the build must be reproducible)."""
+    """Every ``*.md`` below ``content``, in a stable order (the build must be reproducible).
+
+    A folder that is a symbolic link is listed too, not walked, so that it is refused (E005)
+    rather than silently left out."""
     found = []
     for root, dirs, files in os.walk(content):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / d for d in dirs if (Path(root) / d).is_symlink()]
         found += [Path(root) / f for f in sorted(files) if f.endswith(".md")]
     return found

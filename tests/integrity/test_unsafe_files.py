@@ -86,8 +86,6 @@ def test_attachment_symlink_within_its_folder_is_still_refused(tmp_path) -> None
     assert rc == 1 and codes(report) == ["E070"], report
 
 
-@pytest.mark.xfail(strict=True, reason="checks.attachment_problem accepts an attachment folder that is itself a "
-                                       "symbolic link out of content/ (reported to the main developer)")
 def test_attachment_folder_symlink_to_outside_is_refused(tmp_path) -> None:
     content = make_content(tmp_path, {"dongwang/2024-002.md": _attached("secret.pdf")})
     outside = tmp_path / "outside"
@@ -98,8 +96,6 @@ def test_attachment_folder_symlink_to_outside_is_refused(tmp_path) -> None:
     assert rc == 1 and "E070" in codes(report), report
 
 
-@pytest.mark.xfail(strict=True, reason="records.find_records skips a village folder that is a symbolic link "
-                                       "without a diagnostic (reported to the main developer)")
 def test_village_folder_symlink_is_refused(tmp_path) -> None:
     content = make_content(tmp_path)
     outside = tmp_path / "outside"

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from conftest import ROOT, copy_content, mkdocs_build, write_config
 from PIL import Image
+from sitekit import ROOT, copy_content, mkdocs_build, write_config
 
 from builder.schema import CATEGORIES
 from builder.status import STATUSES
