@@ -185,18 +185,17 @@ def newest_first(records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (summary_line(r)["iso"], r.village, r.id), reverse=True)
 
 
-def _village_context(v: Village, records: list[Record]) -> dict:
-    lines = [summary_line(r) for r in newest_first(records)]
+def _village_context(v: Village, matters: list[dict]) -> dict:
+    """A village page: ``matters`` are its summary lines, newest first."""
     by_year: dict = defaultdict(list)
-    for r, line in zip(newest_first(records), lines, strict=True):
-        by_year[r.id[:4]].append(line)
+    for m in matters:
+        by_year[m["id"][:4]].append(m)
     return {
         "village": {"id": v.id, "name": v.name, "township": v.township, **v.counts},
-        "total": len(records),
+        "total": len(matters),
         "years": sorted(by_year.items(), reverse=True),
-        "by_status": [(k, label, [m for m in lines if m["status"] == k]) for k, label in STATUSES.items()],
-        "by_category": [(k, label, [m for m in lines if m["category"] == label]) for k, label in CATEGORIES.items()],
-        "stats": stats(records),
+        "by_status": [(k, label, [m for m in matters if m["status"] == k]) for k, label in STATUSES.items()],
+        "by_category": [(k, label, [m for m in matters if m["category"] == label]) for k, label in CATEGORIES.items()],
     }
 
 
@@ -230,7 +229,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
         "categories": list(CATEGORIES.items()),
     }))
     for v in villages:
-        ctx = _village_context(v, by_village[v.id])
+        ctx = _village_context(v, listing(by_village[v.id]))
         site.pages.append(Page(f"{v.id}/index.md", "cunwu/village.html", v.name,
                                f"{v.township}{v.name}：{len(by_village[v.id])} 件村级重大事项的办理情况", ctx))
         for r in by_village[v.id]:
