@@ -134,3 +134,14 @@ def test_base_outside_a_git_repository_is_a_usage_error(tmp_path) -> None:
     done = run_cli("validate", "content", "--base", "HEAD", cwd=tmp_path, GIT_CEILING_DIRECTORIES=str(tmp_path.parent))
     assert done.returncode == 2
     assert "用法错误" in done.stderr
+
+
+def test_removed_disclosed_step_is_e080(based: Repo) -> None:
+    path = based.root / RECORD
+    text = path.read_text(encoding="utf-8")
+    start = text.index("disclosure:")
+    path.write_text(text[:start] + text[text.index("---\n村东"):], encoding="utf-8")
+    rc, report = check(based)
+    errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    assert rc == 1 and [d["code"] for d in errors] == ["E080"], report
+    assert "决议公开" in errors[0]["message"]
