@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import images, opendata
+from . import images, opendata, search
 from .cli import emit
 from .settings import Settings, build_date
 from .site import Page, Site, build_site
@@ -81,6 +81,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         commit = source_commit(self.root)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
         site = build_site(self.report, self.content, self.today, commit, repo, config.site_name)
+        site.pages.append(search.search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages}
         for page in site.pages:
             files.append(File.generated(config, page.src_uri, content=_page_source(page)))
@@ -133,6 +134,12 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             if data.template == "cunwu/notice.html":
                 context["qr_svg"] = qr_svg(page.canonical_url or page.url)
         return context
+
+    def on_post_build(self, config):
+        try:  # Pagefind reads the written matter pages: search/ finds them, never Material's lunr
+            search.index_site(Path(config.site_dir))
+        except search.SearchError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content))

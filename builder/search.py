@@ -1,0 +1,196 @@
+"""Full-text search of matters with Pagefind, and the search page.
+
+Only matter pages carry ``data-pagefind-body`` (see ``overrides/cunwu/matter.html``), so only
+they are indexed; their filters (village, category, status, year) and the meta shown in a result
+(village, status, category, date) come from attributes on that page. The index is written after
+MkDocs has written the site, by the ``pagefind_extended`` binary of PyPI's ``pagefind[extended]``,
+whose extended build segments Chinese words.
+
+The same pages must give the same bytes (``tests/site``: same content and date, identical site).
+Pagefind 1.5.2 is deterministic except for its filters: it writes the values of a filter, and the
+list of filters in its ``.pf_meta``, in the order of a Rust ``HashMap``, which changes from run to
+run. ``canonical_filters`` rewrites those files with values and filters sorted, and renames them by
+a hash of their new bytes (Pagefind looks files up by the names it reads, never checks the hashes).
+
+Free of MkDocs, like the rest of the model: ``search_page`` returns a ``site.Page``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .records import Village
+from .schema import CATEGORIES
+from .site import Page
+from .status import STATUSES
+from .validate import Report
+
+BUNDLE = "pagefind"  # the folder under site/ that holds the index and pagefind.js
+# Only matter pages are indexed; they sit at <village>/<id>/index.html. Reading only that level
+# skips notices (<village>/<id>/notice/) and halves the HTML Pagefind parses on a large site.
+GLOB = "*/*/index.html"
+# Pagefind writes its ready-made UIs too. The search page runs a small script of ours over
+# pagefind.js (lighter on a slow phone), so these are never requested: keep the site small.
+UNUSED = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+)
+
+
+class SearchError(RuntimeError):
+    pass
+
+
+def executable() -> Path:
+    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the extended build from PyPI."""
+    env = os.environ.get("PAGEFIND_BINARY_PATH")
+    if env:
+        return Path(env)
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError as exc:
+        raise SearchError("没有找到 Pagefind（搜索索引工具）：请安装 pagefind[extended]，"
+                          "它能对中文分词。") from exc
+    return Path(get_executable())
+
+
+def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
+    """Index the matter pages of a built site into ``site_dir/pagefind/``; return that folder."""
+    site_dir = Path(site_dir)
+    out = site_dir / BUNDLE
+    if out.exists():
+        shutil.rmtree(out)  # stale chunks of an earlier build would otherwise stay
+    cmd = [str(executable()), "--site", str(site_dir), "--glob", glob, "--output-subdir", BUNDLE, "--silent"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+        raise SearchError("搜索索引没有生成（Pagefind 出错）：\n" + (proc.stderr or proc.stdout).strip())
+    for name in UNUSED:
+        (out / name).unlink(missing_ok=True)
+    canonical_filters(out)
+    return out
+
+
+# Pagefind's files are gzip of b"pagefind_dcd" and CBOR (arrays, strings, integers).
+SIGNATURE = b"pagefind_dcd"
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchError(f"Pagefind 文件格式不认识：{path.name}")
+    value, end = _cbor_decode(data, len(SIGNATURE))
+    if end != len(data):
+        raise SearchError(f"Pagefind 文件格式不认识：{path.name}")
+    return value
+
+
+def _write(folder: Path, prefix: str, suffix: str, digits: int, value) -> str:
+    """Write ``value`` as a Pagefind file named by a hash of its content; return the hash part."""
+    data = SIGNATURE + _cbor_encode(value)
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
+
+
+def canonical_filters(bundle: Path) -> None:
+    """Sort filter values and filters, so that the same pages give byte-identical files."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{lang['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = meta[3]  # [version, pages, index chunks, filters: [[name, hash]], sorts, meta keys]
+        lang_prefix = lang["hash"].split("_")[0] + "_"
+        new_filters = []
+        for name, chunk in sorted(filters):
+            chunk_path = bundle / "filter" / f"{chunk}.pf_filter"
+            fname, values = _read(chunk_path)
+            chunk_path.unlink()
+            new = _write(bundle / "filter", lang_prefix, ".pf_filter", 7,
+                         [fname, sorted(([v, sorted(pages)] for v, pages in values), key=lambda x: x[0])])
+            new_filters.append([name, new])
+        meta[3] = new_filters
+        meta_path.unlink()
+        lang["hash"] = _write(bundle, "pagefind." + lang_prefix, ".pf_meta", 10, meta).removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _cbor_decode(b: bytes, i: int):
+    head = b[i]
+    major, info = head >> 5, head & 31
+    i += 1
+    if info < 24:
+        n = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        n = int.from_bytes(b[i:i + size], "big")
+        i += size
+    elif info == 31 and major == 4:
+        n = None
+    else:
+        raise SearchError("Pagefind 文件格式不认识")
+    if major == 0:
+        return n, i
+    if major == 1:
+        return -1 - n, i
+    if major == 2:
+        return bytes(b[i:i + n]), i + n
+    if major == 3:
+        return b[i:i + n].decode("utf-8"), i + n
+    if major == 4:
+        out = []
+        while (n is None and b[i] != 0xFF) or (n is not None and len(out) < n):
+            item, i = _cbor_decode(b, i)
+            out.append(item)
+        return out, (i + 1 if n is None else i)
+    raise SearchError("Pagefind 文件格式不认识")
+
+
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise SearchError("数值太大")
+
+
+def _cbor_encode(value) -> bytes:
+    if isinstance(value, bool) or value is None:
+        raise SearchError("Pagefind 文件格式不认识")
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+        return _cbor_head(3, len(data)) + data
+    if isinstance(value, list | tuple):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    raise SearchError("Pagefind 文件格式不认识")
+
+
+def _village_label(v: Village, duplicated: set[str]) -> str:
+    return f"{v.name}（{v.township}）" if v.name in duplicated and v.township else v.name
+
+
+def search_page(report: Report) -> Page:
+    """The page at search/: a search box with filters, and without JavaScript, links to browse."""
+    villages = list(report.villages.values())
+    names = [v.name for v in villages]
+    duplicated = {n for n in names if names.count(n) > 1}
+    used = {r.village for r in report.records}
+    years = sorted({r.id[:4] for r in report.records}, reverse=True)
+    return Page("search.md", "cunwu/search.html", "搜索", "按事项名称、村名或关键词搜索各村的村级重大事项", {
+        "villages": [{"id": v.id, "name": v.name, "label": _village_label(v, duplicated)} for v in villages if v.id in used],
+        "categories": list(CATEGORIES.items()),
+        "statuses": list(STATUSES.items()),
+        "years": years,
+        "total": len(report.records),
+    })
