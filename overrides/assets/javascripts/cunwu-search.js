@@ -148,32 +148,59 @@
   }
 
   // One Pagefind search per word, so that a matter with only some of the words is still found
-  // (道路硬化 finds 水泥硬化 of a road); a word found nowhere is retried character by character
-  // (柳村 → 柳 村), which meets however the index split it.
+  // (道路硬化 finds 水泥硬化 of a road). When no word of the index begins with the word typed,
+  // Pagefind answers for the longest index word it begins with (机场 → 机): then the best result
+  // lacks the word. In that case the word is looked up character by character (柳村 → 柳 村,
+  // which also finds it inside a longer index word such as 东柳村), and of the best matches only
+  // those whose text holds the word are kept. Otherwise every result holds it: no check needed.
+  var CHECK = 20;
+  function holds(data, word) {
+    return (data.content || "").replace(/\s+/g, "").indexOf(word) >= 0;
+  }
+  function checked(results, word) {
+    var top = results.slice(0, CHECK);
+    return Promise.all(top.map(function (x) { return x.data(); })).then(function (datas) {
+      return top.filter(function (x, i) { return holds(datas[i], word); });
+    });
+  }
   function searchWord(pf, word, opts) {
+    var chars = Array.from(word);
+    var han = chars.length > 1 && /[\u3400-\u9fff]/.test(word);
     return pf.search(word, opts).then(function (res) {
-      var chars = Array.from(word);
-      if (res.results.length || chars.length < 2 || !/[\u3400-\u9fff]/.test(word)) return res.results;
-      return pf.search(chars.join(" "), opts).then(function (r) { return r.results; });
+      if (!han) return res.results;
+      var first = res.results[0];
+      return (first ? first.data() : Promise.resolve(null)).then(function (data) {
+        if (data && holds(data, word)) return res.results;
+        return pf.search(chars.join(" "), opts).then(function (r) {
+          var seen = {};
+          var pool = r.results.concat(res.results).filter(function (x) {
+            return seen[x.id] ? false : (seen[x.id] = true);
+          });
+          return checked(pool, word);
+        });
+      });
     });
   }
 
-  function ranked(lists) {
+  // Matters with every word first, then those with some of them; a matter that shares only one
+  // character with the query (场 of 飞机场 in 广场) is not worth showing.
+  function ranked(lists, terms) {
     var byId = {};
     var order = [];
-    lists.forEach(function (results) {
+    lists.forEach(function (results, t) {
       results.forEach(function (r) {
         var hit = byId[r.id];
         if (!hit) {
-          hit = byId[r.id] = { r: r, hits: 0, score: 0 };
+          hit = byId[r.id] = { r: r, hits: 0, chars: 0, score: 0 };
           order.push(hit);
         }
         hit.hits += 1;
+        hit.chars += Array.from(terms[t]).length;
         hit.score += r.score;
       });
     });
-    order.sort(function (a, b) { return b.hits - a.hits || b.score - a.score; });
-    return order;
+    return order.filter(function (h) { return h.hits === terms.length || h.chars > 1; })
+      .sort(function (a, b) { return b.hits - a.hits || b.score - a.score; });
   }
 
   function run() {
@@ -201,7 +228,8 @@
           return res.results.map(function (r) { return { r: r, hits: 0 }; });
         });
       }
-      return Promise.all(terms.map(function (w) { return searchWord(pf, w, { filters: f }); })).then(ranked);
+      return Promise.all(terms.map(function (w) { return searchWord(pf, w, { filters: f }); }))
+        .then(function (lists) { return ranked(lists, terms); });
     }).then(function (hits) {
       if (mine !== seq || !hits) return;
       shown = hits.map(function (h) { return h.r; });

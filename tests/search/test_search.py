@@ -1,0 +1,205 @@
+"""Search, as a reader on a phone uses it: real Chromium at 360×740 on the sample site served
+from a sub-path (/cunwu/), Pagefind's index as the build wrote it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import PHONE, ROOT
+
+from benchmarks.browser import first_result, throttle
+from builder.search import index_site
+
+SPEED_TREE = "关于村东200亩耕地流转种植速生杨的事项"  # dongliu/2025-001
+ROAD = "关于村内主街及三条巷道水泥硬化工程的事项"  # dongliu/2025-002
+LAMPS = "关于村内主要道路安装太阳能路灯的事项"  # dongliu/2026-003
+
+RESULTS = "[data-cw-results] .cw-item"
+
+
+def records(village: str | None = None) -> list[Path]:
+    return sorted((ROOT / "content").glob(f"{village or '*'}/*.md"))
+
+
+def search(page, base: str, query: str) -> None:
+    page.goto(base + "search/")
+    page.locator("#cw-q").fill(query)
+    page.locator(RESULTS).first.wait_for()
+
+
+def titles(page) -> list[str]:
+    return page.locator(f"{RESULTS} .cw-item__title").all_inner_texts()
+
+
+def test_speed_tree_found_filtered_and_opened(phone, base: str) -> None:
+    search(phone, base, "速生杨")
+    assert titles(phone)[0] == SPEED_TREE
+    first = phone.locator(RESULTS).first
+    meta = first.locator(".cw-item__meta").inner_text()
+    assert "东柳村" in meta and "已办结" in meta and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", meta), meta
+
+    # A filter changes the list: in 石桥村 there is no speed-growing poplar; in 东柳村 there is.
+    phone.locator("select[data-cw-filter=village]").select_option("shiqiao")
+    phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.startsWith('没有')")
+    assert phone.locator(RESULTS).count() == 0
+    assert "village=shiqiao" in phone.url
+    phone.locator("select[data-cw-filter=village]").select_option("dongliu")
+    phone.locator(f"{RESULTS} .cw-item__title", has_text=SPEED_TREE).wait_for()
+
+    # Back to every village, open the result: the matter page under the sub-path.
+    phone.locator("select[data-cw-filter=village]").select_option("")
+    phone.locator(f"{RESULTS} .cw-item__title", has_text=SPEED_TREE).wait_for()
+    phone.locator(f"{RESULTS} a", has_text=SPEED_TREE).click()
+    phone.wait_for_url(base + "dongliu/2025-001/")
+    assert phone.locator("h1").inner_text() == SPEED_TREE
+
+
+def test_status_filter_narrows_to_that_status(phone, base: str) -> None:
+    search(phone, base, "补偿")
+    everything = titles(phone)
+    phone.locator("select[data-cw-filter=status]").select_option("completed")
+    phone.wait_for_function("n => document.querySelectorAll('[data-cw-results] .cw-item').length < n",
+                            arg=len(everything))
+    badges = phone.locator(f"{RESULTS} .cw-badge").all_inner_texts()
+    assert badges and set(badges) == {"已办结"}
+
+
+def test_road_hardening_finds_the_road_matters(phone, base: str) -> None:
+    search(phone, base, "道路硬化")
+    found = titles(phone)
+    # Matters with both words come first; the road hardened in 水泥 has 硬化 but not 道路, and is next.
+    assert found[:2] == [LAMPS, ROAD] or found[:2] == [ROAD, LAMPS], found
+    assert "部分词语" in phone.locator("[data-cw-status]").inner_text()
+
+
+def test_village_name_lists_that_village(phone, base: str) -> None:
+    phone.goto(base + "search/?q=东柳村")
+    phone.locator(RESULTS).first.wait_for()
+    items = phone.locator(f"{RESULTS} .cw-item__meta").all_inner_texts()
+    more = phone.locator("[data-cw-more]")
+    while more.is_visible():
+        more.click()
+        phone.wait_for_function("n => document.querySelectorAll('[data-cw-results] .cw-item').length > n",
+                                arg=len(items))
+        items = phone.locator(f"{RESULTS} .cw-item__meta").all_inner_texts()
+    assert len(items) == len(records("dongliu"))
+    assert all("东柳村" in m for m in items)
+    # Newest first when the list is only a filter.
+    dates = phone.locator(f"{RESULTS} time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))")
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_year_and_category_filters_without_words(phone, base: str) -> None:
+    phone.goto(base + "search/")
+    phone.locator("select[data-cw-filter=year]").select_option("2025")
+    phone.locator("select[data-cw-filter=category]").select_option("public-works")
+    phone.locator(RESULTS).first.wait_for()
+    phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.startsWith('共')")
+    n_2025 = sum(1 for p in records() if p.name.startswith("2025-") and "category: public-works" in p.read_text("utf-8"))
+    assert phone.locator("[data-cw-status]").inner_text() == f"共 {n_2025} 件事项"
+    assert all("公益事业与基础设施" in m for m in phone.locator(f"{RESULTS} .cw-item__meta").all_inner_texts())
+
+
+def test_nothing_found_says_so(phone, base: str) -> None:
+    phone.goto(base + "search/")
+    phone.locator("#cw-q").fill("机场")  # 机 and 场 begin words of some matters (机动地, 市场): not enough
+    phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.includes('没有')")
+    assert phone.locator(RESULTS).count() == 0
+
+
+def test_header_and_home_lead_to_search(phone, base: str) -> None:
+    phone.goto(base + "dongliu/2025-002/")
+    link = phone.locator("header a.cw-hsearch")
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44 and box["x"] + box["width"] <= 360
+    link.click()
+    phone.wait_for_url(base + "search/")
+    phone.goto(base)
+    phone.locator("#cw-home-q").fill("速生杨")
+    phone.locator("#cw-home-q").press("Enter")
+    phone.wait_for_url(re.compile(r"/cunwu/search/\?q="))
+    phone.locator(RESULTS).first.wait_for()
+    assert titles(phone)[0] == SPEED_TREE
+
+
+def test_fits_a_360px_phone(phone, base: str) -> None:
+    search(phone, base, "补偿")
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360
+    for sel in ("#cw-q", ".cw-search__go", "select[data-cw-filter=village]", f"{RESULTS} a"):
+        box = phone.locator(sel).first.bounding_box()
+        assert box["height"] >= 44, sel
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, sel
+    size = phone.locator("#cw-q").evaluate("e => getComputedStyle(e).fontSize")
+    assert size == "16px", "smaller inputs make phones zoom in on focus"
+
+
+def test_only_our_server_is_asked(phone, base: str) -> None:
+    hosts: set[str] = set()
+    phone.on("request", lambda r: hosts.add(urlparse(r.url).netloc))
+    search(phone, base, "速生杨")
+    assert hosts == {urlparse(base).netloc}
+
+
+def test_without_javascript_the_page_offers_lists(browser, base: str) -> None:
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(base + "search/")
+        assert not page.locator("#cw-q").is_visible(), "a search box that cannot search is not shown"
+        assert "搜索需要浏览器开启 JavaScript" in page.locator("article").inner_text()
+        page.locator("article a", has_text="已办结").click()
+        page.wait_for_url(base + "status/completed/")
+        assert page.locator(".cw-item").count() > 0
+        page.goto(base)
+        assert not page.locator("#cw-home-q").is_visible()
+        assert page.locator("header a.cw-hsearch").is_visible()
+    finally:
+        context.close()
+
+
+def test_first_result_within_3s_on_a_slow_phone(browser, base: str) -> None:
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        cdp = context.new_cdp_session(page)
+        throttle(cdp)
+        out = first_result(page, base, "速生杨", cdp=cdp, timeout=30)
+    finally:
+        context.close()
+    assert out["titles"][0] == SPEED_TREE
+    assert out["seconds"] <= 3.0, out
+    assert out["pagefind_bytes"] <= 300_000, out["pagefind_files"]
+
+
+def test_only_matters_are_indexed(site: Path) -> None:
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+    assert [lang["page_count"] for lang in entry["languages"].values()] == [len(records())]
+    assert not (site / "search/search_index.json").exists(), "Material's lunr search stays off"
+    assert not (site / "pagefind/pagefind-ui.js").exists()
+    html = (site / "index.html").read_text()
+    assert "data-pagefind-body" not in html and "md-search" not in html
+    notice = (site / "dongliu/2025-001/notice/index.html").read_text()
+    assert "data-pagefind-body" not in notice
+
+
+@pytest.mark.parametrize("runs", [3])
+def test_index_is_byte_identical_run_to_run(site: Path, tmp_path: Path, runs: int) -> None:
+    """Pagefind writes filters in HashMap order; builder.search sorts them."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    seen = set()
+    for _ in range(runs):
+        bundle = index_site(copy)
+        seen.add(tuple(sorted((p.relative_to(bundle).as_posix(), p.read_bytes())
+                              for p in bundle.rglob("*") if p.is_file())))
+    assert len(seen) == 1
+    original = {p.relative_to(site / "pagefind").as_posix(): p.read_bytes()
+                for p in (site / "pagefind").rglob("*") if p.is_file()}
+    assert dict(seen.pop()) == original
