@@ -8,6 +8,7 @@ wrong), so each one tolerates missing parts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -59,6 +60,11 @@ class Ctx:
 
     def date(self, step: str) -> dt.date | None:
         return (self.data.get(step) or {}).get("date")
+
+    @functools.cached_property
+    def may_hold_numbers(self) -> bool:
+        """Whether the text has a run that could be a personal number (E060–E062 look closer)."""
+        return _CANDIDATE.search(self.rec.text) is not None
 
 
 CHECKS: list[tuple[str, Callable[[Ctx], None]]] = []
@@ -120,13 +126,13 @@ def village_known(ctx: Ctx) -> None:
 
 @check("E031")
 def no_skipped_step(ctx: Ctx) -> None:
+    missing = None  # the first step that is absent (implementation is optional)
     for step in STEPS:
-        if step not in ctx.rec.data:
-            continue
-        before = [s for s in STEPS[: STEPS.index(step)] if s != "implementation"]
-        missing = next((s for s in before if s not in ctx.rec.data), None)
-        if missing:
-            ctx.report("E031", (step,), step=ctx.label(step), missing=ctx.label(missing))
+        if step in ctx.rec.data:
+            if missing:
+                ctx.report("E031", (step,), step=ctx.label(step), missing=ctx.label(missing))
+        elif missing is None and step != "implementation":
+            missing = step
 
 
 @check("E032")
@@ -349,20 +355,21 @@ def cost_within_budget(ctx: Ctx) -> None:
 @check("E051")
 def nothing_in_future(ctx: Ctx) -> None:
     future_ok = {("implementation", "due"), ("disclosure", "until")}
-    for path, value in _walk(ctx.data, ()):
-        if isinstance(value, dt.date) and value > ctx.today and path not in future_ok:
+    for path, value in _later_dates(ctx.data, (), ctx.today, []):
+        if path not in future_ok:
             ctx.report("E051", path, field=dotted(path), value=value.isoformat(), today=ctx.today.isoformat())
 
 
-def _walk(value: object, path: tuple) -> Iterator[tuple[tuple, object]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _walk(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _walk(v, path + (i,))
-    else:
-        yield path, value
+def _later_dates(value: object, path: tuple, today: dt.date, out: list) -> list[tuple[tuple, dt.date]]:
+    """Every date after ``today`` in the clean record, with its path, in document order."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        if isinstance(v, dt.date):
+            if v > today:
+                out.append((path + (k,), v))
+        elif isinstance(v, (dict, list)):
+            _later_dates(v, path + (k,), today, out)
+    return out
 
 
 # -- privacy: numbers that must never be published -------------------------------------------
@@ -370,6 +377,9 @@ def _walk(value: object, path: tuple) -> Iterator[tuple[tuple, object]]:
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
 _CARD_RE = re.compile(r"(?<!\d)(\d{16,19}|\d{4}(?: \d{4}){3,4}(?: \d{1,3})?)(?!\d)")
+# Every match of the three patterns above is a run of 11 or more digits, spaces, dashes and X
+# that starts with a digit; most records have none, and this one scan rules them all out.
+_CANDIDATE = re.compile(r"\d[\d \-Xx]{10,}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -392,37 +402,44 @@ def _mask(text: str) -> str:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
-def _lines_with_digits(ctx: Ctx) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(ctx.rec.text.split("\n"), start=1):
-        if sum(c.isdigit() for c in line) >= 11:
-            yield number, line
+def _found(ctx: Ctx, pattern: re.Pattern) -> Iterator[tuple[int, re.Match]]:
+    """Matches of ``pattern`` in the record's text, with their 1-based line. No number pattern
+    can match across a line break, so one pass over the whole text finds what a pass per line
+    would, without splitting and counting digits line by line for each of the three checks."""
+    if not ctx.may_hold_numbers:
+        return
+    text = ctx.rec.text
+    line, pos = 1, 0
+    for m in pattern.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        yield line, m
 
 
 @check("E060")
 def no_resident_ids(ctx: Ctx) -> None:
-    for number, line in _lines_with_digits(ctx):
-        for m in _ID_RE.finditer(line):
-            if is_resident_id(m[1]):
-                ctx.report("E060", line=number, masked=_mask(m[1]))
+    for number, m in _found(ctx, _ID_RE):
+        if is_resident_id(m[1]):
+            ctx.report("E060", line=number, masked=_mask(m[1]))
 
 
 @check("E061")
 def no_mobiles(ctx: Ctx) -> None:
+    if not ctx.may_hold_numbers:
+        return
     public = {re.sub(r"\D", "", p) for p in ctx.settings.public_phones}
-    for number, line in _lines_with_digits(ctx):
-        for m in _MOBILE_RE.finditer(line):
-            digits = re.sub(r"\D", "", m[1])
-            if digits not in public:
-                ctx.report("E061", line=number, masked=_mask(digits))
+    for number, m in _found(ctx, _MOBILE_RE):
+        digits = re.sub(r"\D", "", m[1])
+        if digits not in public:
+            ctx.report("E061", line=number, masked=_mask(digits))
 
 
 @check("E062")
 def no_bank_cards(ctx: Ctx) -> None:
-    for number, line in _lines_with_digits(ctx):
-        for m in _CARD_RE.finditer(line):
-            digits = m[1].replace(" ", "")
-            if 16 <= len(digits) <= 19 and luhn(digits) and not is_resident_id(digits):
-                ctx.report("E062", line=number, masked=_mask(digits))
+    for number, m in _found(ctx, _CARD_RE):
+        digits = m[1].replace(" ", "")
+        if 16 <= len(digits) <= 19 and luhn(digits) and not is_resident_id(digits):
+            ctx.report("E062", line=number, masked=_mask(digits))
 
 
 _HTML_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--)>?", re.S)
@@ -443,8 +460,11 @@ def no_raw_html(ctx: Ctx) -> None:
 
 @check("E070")
 def attachments_present(ctx: Ctx) -> None:
+    items = ctx.data.get("attachments")
+    if not items:
+        return
     folder = ctx.content / ctx.rec.village_dir / ctx.rec.stem
-    for i, item in enumerate(ctx.data.get("attachments") or []):
+    for i, item in enumerate(items):
         name = item.get("file")
         if name is None:
             continue

@@ -6,6 +6,7 @@ E090 for the registry); the rules come later.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -48,11 +49,25 @@ class Village:
 
 
 def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
-    except ValueError:
+    """A path as the user would type it: relative to the working directory when inside it.
+    The file itself is not resolved, so a symbolic link is shown as the link, not its target."""
+    if not path.is_absolute():
         return str(path)
+    full = os.path.join(_real(os.path.dirname(path)), path.name)
+    cwd = _real(os.getcwd())
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return full[len(prefix):] if full.startswith(prefix) else str(path)
+
+
+def real_path(path: Path) -> Path:
+    """``path.resolve()`` for a file that is not itself a link, resolving its folder only once."""
+    return Path(_real(os.path.abspath(os.path.dirname(path)))) / path.name
+
+
+@functools.lru_cache(maxsize=4096)
+def _real(folder: str) -> str:
+    """An absolute folder with its links resolved: once per folder rather than once per file."""
+    return os.path.realpath(folder)
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:

@@ -70,59 +70,58 @@ def _number_hint(value: object) -> str:
 
 def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
     kind = spec.kind
-    name = dotted(path)
     if kind in ("str", "text"):
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-            report("E012", path, field=name, detail="应为一段文字", fix="直接写文字；有冒号等符号时用引号括起来")
+            report("E012", path, field=dotted(path), detail="应为一段文字", fix="直接写文字；有冒号等符号时用引号括起来")
             return None
         text = str(value)
         if spec.max_len and len(text) > spec.max_len:
-            report("E012", path, field=name, detail=f"有 {len(text)} 个字，最多 {spec.max_len} 个",
+            report("E012", path, field=dotted(path), detail=f"有 {len(text)} 个字，最多 {spec.max_len} 个",
                    fix=f"压缩到 {spec.max_len} 字以内")
             return None
         if spec.required and not text.strip():
-            report("E010", path, field=name, what=spec.what)
+            report("E010", path, field=dotted(path), what=spec.what)
             return None
         return text
     if kind == "date":
         d = parse_date(value)
         if d is None:
-            report("E013", path, field=name, value=value, hint=_date_hint(value))
+            report("E013", path, field=dotted(path), value=value, hint=_date_hint(value))
         return d
     if kind == "enum":
         if isinstance(value, str) and value in spec.options:
             return value
         close = difflib.get_close_matches(str(value), spec.options, n=1)
         fix = f"是不是 {close[0]}？" if close else ""
-        report("E012", path, field=name, detail=f"“{value}”不是可选值（{' | '.join(spec.options)}）",
+        report("E012", path, field=dotted(path), detail=f"“{value}”不是可选值（{' | '.join(spec.options)}）",
                fix=fix + "可选：" + "、".join(spec.options))
         return None
     if kind in ("count", "percent"):
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, Decimal) and value == value.to_integral_value():
                 return int(value)
-            report("E012", path, field=name, detail=f"“{value}”不是整数", fix=_number_hint(value))
+            report("E012", path, field=dotted(path), detail=f"“{value}”不是整数", fix=_number_hint(value))
             return None
         if kind == "percent" and not 0 <= value <= 100:
-            report("E012", path, field=name, detail=f"进度 {value} 不在 0–100 之间", fix="进度填 0 到 100 的整数")
+            report("E012", path, field=dotted(path), detail=f"进度 {value} 不在 0–100 之间", fix="进度填 0 到 100 的整数")
             return None
         return value  # negative counts are E040's business (attendance) or the rules'
     if kind == "money":
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            report("E012", path, field=name, detail=f"“{value}”不是金额", fix=_number_hint(value))
+            report("E012", path, field=dotted(path), detail=f"“{value}”不是金额", fix=_number_hint(value))
             return None
         amount = Decimal(value)
         if amount < 0:
-            report("E012", path, field=name, detail=f"金额 {value} 是负数", fix="金额不能为负数")
+            report("E012", path, field=dotted(path), detail=f"金额 {value} 是负数", fix="金额不能为负数")
             return None
         if amount.as_tuple().exponent < -2:
-            report("E012", path, field=name, detail=f"金额 {value} 超过两位小数", fix="金额最多保留到分（两位小数）")
+            report("E012", path, field=dotted(path), detail=f"金额 {value} 超过两位小数", fix="金额最多保留到分（两位小数）")
             return None
         return amount
     if kind == "strlist":
         if not isinstance(value, list) or not value or not all(
                 isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip() for v in value):
-            report("E012", path, field=name, detail="应为至少一项的列表",
+            report("E012", path, field=dotted(path), detail="应为至少一项的列表",
                    fix=f"写成列表，例如 [{', '.join(spec.example or ['公开栏'])}]")
             return None
         return [str(v) for v in value]

@@ -19,6 +19,26 @@ try:
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+
+class _CachedLoader(_Loader):  # type: ignore[misc,valid-type]
+    """Resolving a scalar's implicit tag runs a dozen regular expressions in Python for every
+    value; records repeat the same values (dates, counts, ``passed``), so remember the answer."""
+
+    _tags: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return _Loader.resolve(self, kind, value, implicit)
+        try:
+            return self._tags[value, implicit]
+        except KeyError:
+            tag = _Loader.resolve(self, kind, value, implicit)
+            if len(self._tags) < 100_000:
+                self._tags[value, implicit] = tag
+            return tag
+
+
 Path = tuple  # a path of keys and list indexes inside a record
 Lines = dict  # Path -> 1-based line
 
@@ -76,27 +96,43 @@ def build(node: yaml.Node, path: Path, lines: Lines, budget: list | None = None)
     if budget[0] < 0 or len(path) > MAX_DEPTH:
         raise TooComplex()
     lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict = {}
-        for key_node, value_node in node.value:
-            # A key is what was typed: `2024: x` keys "2024", and a complex key is refused.
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise TooComplex()
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in out:
-                raise DuplicateKey(key, line)
-            lines[path + (key,)] = line
-            out[key] = build(value_node, path + (key,), lines, budget)
+    return _children(node, path, lines, budget)
+
+
+def _children(node: yaml.Node, path: Path, lines: Lines, budget: list) -> Any:
+    """The value of ``node``, whose own line is already in ``lines``. Each child is counted and
+    marked here, so scalars (most of a record) need no further call of ``build``."""
+    cls = type(node)
+    if cls is yaml.ScalarNode:
+        return _scalar(node)
+    budget[0] -= len(node.value)
+    if budget[0] < 0 or len(path) + 1 > MAX_DEPTH:
+        raise TooComplex()
+    if cls is yaml.SequenceNode:
+        out = []
+        for i, item in enumerate(node.value):
+            child = path + (i,)
+            lines.setdefault(child, item.start_mark.line + 1)
+            out.append(_children(item, child, lines, budget))
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [build(item, path + (i,), lines, budget) for i, item in enumerate(node.value)]
-    return _scalar(node)
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        # A key is what was typed: `2024: x` keys "2024", and a complex key is refused.
+        if type(key_node) is not yaml.ScalarNode:
+            raise TooComplex()
+        key = key_node.value
+        line = key_node.start_mark.line + 1
+        if key in mapping:
+            raise DuplicateKey(key, line)
+        child = path + (key,)
+        lines[child] = line
+        mapping[key] = _children(value_node, child, lines, budget)
+    return mapping
 
 
 def compose(text: str) -> yaml.Node | None:
     """Compose one YAML document; raises ``yaml.YAMLError`` on a syntax error."""
-    return yaml.compose(text, Loader=_Loader)
+    return yaml.compose(text, Loader=_CachedLoader)
 
 
 def line_of(lines: Lines, path: Path) -> int | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from vkit import PDF, TODAY, Raw, Site, base_record, codes, key_line, of, text_line, text_of
+from vkit import JPEG, PDF, PNG, TODAY, WEBP, Raw, Site, base_record, codes, key_line, of, text_line, text_of
 
 from builder.rules import RULES
 from builder.settings import Settings
@@ -314,11 +314,10 @@ PASS: dict[str, Case] = {
     "card-luhn-invalid": Case("", [body("合同号 6225880123456784。\n")]),
     "card-15-digits": Case("", [body("合同号 622588012345674。\n")]),
     "png-attachment": Case("", [put("attachments", [{"file": "map.PNG", "title": "图"}])],
-                           setup=lambda s: s.attach("map.PNG", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)),
+                           setup=lambda s: s.attach("map.PNG", PNG)),
     "jpeg-webp-attachments": Case("", [put("attachments", [{"file": "a.jpg"}, {"file": "b.jpeg"}, {"file": "c.webp"}])],
-                                  setup=lambda s: [s.attach("a.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 16),
-                                                   s.attach("b.jpeg", b"\xff\xd8\xff\xdb" + b"\x00" * 16),
-                                                   s.attach("c.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 ")]),
+                                  setup=lambda s: [s.attach("a.jpg", JPEG), s.attach("b.jpeg", JPEG),
+                                                   s.attach("c.webp", WEBP)]),
     "html-lookalikes": Case("", [body("人数<100人，见 <https://example.com> 和《通知》，a < b > c。\n")]),
     "registry-counts-match": Case("", [put("resolution.body", "assembly"),
                                        put("resolution.attendance", {"expected": 1150, "present": 900}),

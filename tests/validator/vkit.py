@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -27,7 +28,20 @@ TODAY = dt.date(2024, 12, 31)
 VILLAGE_ID = "dongwang"
 RECORD_ID = "2024-003"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def image(fmt: str) -> bytes:
+    """A real (tiny) image: attachments are opened, not just sniffed."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format=fmt)
+    return out.getvalue()
+
+
+PNG = image("PNG")
+JPEG = image("JPEG")
+WEBP = image("WEBP")
 
 VILLAGE = {
     "id": VILLAGE_ID,
