@@ -495,6 +495,18 @@ def attachment_problem(folder: Path, name: str, content: Path) -> str:
     magic = ATTACHMENT_TYPES[suffix]
     if not head.startswith(magic) or (suffix == ".webp" and head[8:12] != b"WEBP"):
         return f"文件内容不是 {suffix[1:].upper()} 格式（扩展名与内容不符）"
+    return image_problem(path) if suffix != ".pdf" else ""
+
+
+def image_problem(path: Path) -> str:
+    """A photo must open: the site re-encodes it to remove its location data."""
+    from PIL import Image  # only records with photos pay for the import
+
+    try:
+        with Image.open(path) as img:
+            img.verify()
+    except Exception as exc:  # Pillow raises many kinds for damaged files; all mean the same here
+        return f"图片已损坏，无法打开（{type(exc).__name__}）"
     return ""
 
 

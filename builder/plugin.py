@@ -115,7 +115,13 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         if not asset.image:
             files.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
             return
-        full, small = images.published(asset.source)
+        try:
+            full, small = images.published(asset.source)
+        except Exception as exc:  # a photo that passed verify() but fails to decode
+            file = os.path.relpath(asset.source, self.root)
+            sys.stderr.write(f"{file}: E070 图片已损坏，无法重新编码（{type(exc).__name__}）\n"
+                             "    提示：请重新导出或重新拍摄这张图片后再上传\n")
+            raise PluginError("附件图片已损坏，网站没有生成。") from exc
         files.append(File.generated(config, asset.dest, content=full))
         head, _, name = asset.dest.rpartition("/")
         files.append(File.generated(config, f"{head}/small/{name}", content=small))

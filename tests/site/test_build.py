@@ -180,3 +180,12 @@ def test_record_text_cannot_run_script(tmp_path: Path) -> None:
     assert "<script>alert" not in body and "<img src=x" not in body
     assert "&lt;script&gt;alert" in body
     assert "javascript:" not in body.lower()
+
+
+def test_a_damaged_photo_is_refused_not_crashed_on(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    photo = content / "dongliu/2025-002/road-after.jpg"
+    photo.write_bytes(photo.read_bytes()[:2000])  # a JPEG cut short, as an interrupted upload leaves it
+    done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "E070" in done.stderr and "road-after.jpg" in done.stderr
