@@ -12,9 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import segno
-import yaml
-from markupsafe import Markup
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -23,8 +21,11 @@ from mkdocs.structure.files import File, Files
 
 from . import images, opendata, search
 from .cli import emit
+from .fastpages import FAST, MATTER, NOTICE, MatterRenderer, QrCodes
+from .guide import guide_markdown
+from .jsonschema import record_schema
 from .settings import Settings, build_date
-from .site import Page, Site, build_site
+from .site import Site, build_site
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -82,10 +83,12 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
         site = build_site(self.report, self.content, self.today, commit, repo, config.site_name)
         site.pages.append(search.search_page(self.report))
-        self.pages = {p.src_uri: p for p in site.pages}
-        for page in site.pages:
-            files.append(File.generated(config, page.src_uri, content=_page_source(page)))
-        self._add_guide(files, config)
+        self.pages = {p.src_uri: p for p in site.pages if p.template not in FAST}
+        self.fast = [p for p in site.pages if p.template in FAST]
+        self.qr = QrCodes([address(config, p) for p in self.fast if p.template == NOTICE])
+        for page in self.pages.values():
+            files.append(File.generated(config, page.src_uri, content=page.markdown))
+        files.append(File.generated(config, "guide.md", content=guide_markdown()))
         for dest, content in self._data_files(site, config).items():
             files.append(File.generated(config, dest, content=content))
         for asset in site.assets:
@@ -104,10 +107,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         }
         for r in records:
             out[f"data/{r.village}/{r.id}.json"] = opendata.dumps(opendata.matter_json(r, today, commit))
-        try:
-            from .jsonschema import record_schema
-        except ImportError:  # the schema module arrives with the secretary tools
-            return out
         out["schema/record.json"] = opendata.dumps(record_schema())
         return out
 
@@ -126,19 +125,36 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         head, _, name = asset.dest.rpartition("/")
         files.append(File.generated(config, f"{head}/small/{name}", content=small))
 
-    def _add_guide(self, files: Files, config) -> None:
-        try:
-            from .guide import guide_markdown
-        except ImportError:
-            return
-        files.append(File.generated(config, "guide.md", content=guide_markdown()))
+    def on_page_markdown(self, markdown, page, config, files):
+        data = self.pages.get(page.file.src_uri)
+        if data is not None:
+            # Meta set here rather than as front matter: no YAML round trip, and the title and
+            # description stay escaped (Material prints page.meta.title without escaping).
+            page.meta = {"description": escape(data.description), "template": data.template, "hide": ["toc"]}
+            if data.title:  # the home page has none: Material then titles it with the site name alone
+                page.meta["title"] = escape(data.title)
+        return markdown
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, config, files):
+        renderer = MatterRenderer(env, config, files, self.nav)
+        for page in self.fast:
+            if page.template == MATTER:
+                dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
+            else:
+                qr = self.qr.get(address(config, page))
+                dest, html = page.src_uri.replace("notice.md", "notice/index.html"), renderer.notice_page(page, qr)
+            files.append(File.generated(config, dest, content=html))
+        self.qr.close()
+        return env
 
     def on_page_context(self, context, page, config, nav):
-        data = getattr(self, "pages", {}).get(page.file.src_uri)
+        data = self.pages.get(page.file.src_uri)
         if data is not None:
             context["cunwu"] = data.context
-            if data.template == "cunwu/notice.html":
-                context["qr_svg"] = qr_svg(page.canonical_url or page.url)
         return context
 
     def on_post_build(self, config):
@@ -152,13 +168,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return server
 
 
-def qr_svg(url: str) -> Markup:
-    """The notice's QR code as inline SVG, so it prints without another download."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, title="扫码查看网页"))
-
-
-def _page_source(page: Page) -> str:
-    meta = {"description": page.description, "template": page.template, "hide": ["toc"]}
-    if page.title:  # the home page has none: Material then titles it with the site name alone
-        meta["title"] = page.title
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n" + page.markdown
+def address(config, page) -> str:
+    """The web address a notice's QR code leads to: its matter page."""
+    return (config.site_url or "") + page.context["url"]

@@ -170,6 +170,8 @@ def test_record_text_cannot_run_script(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     record = content / "dongliu/2025-003.md"
     text = record.read_text(encoding="utf-8")
+    title = text.split("title: ", 1)[1].split("\n", 1)[0]
+    text = text.replace(f"title: {title}", f"title: '<i>斜</i>{title} CWTOKEN_CONTENT'", 1)
     record.write_text(text + XSS, encoding="utf-8")
     out = tmp_path / "site"
     done = mkdocs_build(write_config(tmp_path, content), out)
@@ -180,6 +182,9 @@ def test_record_text_cannot_run_script(tmp_path: Path) -> None:
     assert "<script>alert" not in body and "<img src=x" not in body
     assert "&lt;script&gt;alert" in body
     assert "javascript:" not in body.lower()
+    # the title is user text too: escaped in <title>, Open Graph, the header and the page
+    assert "<i>斜</i>" not in html and html.count("&lt;i&gt;斜&lt;/i&gt;") >= 4
+    assert "CWTOKEN_CONTENT" in html  # typed by a user, shown as typed, never replaced
 
 
 def test_a_damaged_photo_is_refused_not_crashed_on(tmp_path: Path) -> None:
