@@ -13,8 +13,10 @@ Sections (``--only`` picks some, comma-separated; default all):
 
 Content comes from ``benchmarks.generate`` (valid records, mixed statuses and categories), made
 once per size and shared by the sections. To add a section, write a function that takes the
-``Bench`` and yields ``Row``s, and decorate it with ``@section("name")``; ``Bench.content(n)``
-gives a content folder of ``n`` records, ``Bench.run_cli(...)`` runs a command and measures it.
+``Bench`` and yields ``Row``s, and decorate it with ``@section("name")`` from this module, here or
+in another module of this package (every module here is imported, so a ``benchmarks/build.py``
+that registers ``@section("build")`` is picked up). ``Bench.content(n)`` gives a content folder of
+``n`` records; ``Bench.run_cli(...)`` runs a command and measures its time and peak memory.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import importlib
 import json
 import os
+import pkgutil
 import statistics
 import subprocess
 import sys
@@ -166,6 +170,19 @@ def cold_start(bench: Bench) -> Iterable[Row]:
               f"< {TARGET_COLD:g} 秒", one < TARGET_COLD)
 
 
+def discover() -> None:
+    """Import the other modules of this package, so that their ``@section``s register here."""
+    this = sys.modules[__name__]
+    sys.modules.setdefault(f"{__package__}.run", this)  # run as __main__: one SECTIONS, not two
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.name in ("run", "generate", "__main__"):
+            continue
+        try:
+            importlib.import_module(f"{__package__}.{info.name}")
+        except ImportError as exc:
+            print(f"  跳过 benchmarks.{info.name}：{exc}", file=sys.stderr)
+
+
 def print_table(rows: list[Row], out=sys.stdout) -> None:
     head = ["部分", "测量", "结果", "目标", ""]
     cells = [head] + [r.cells() for r in rows]
@@ -184,11 +201,12 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description="村务公开网站的性能测试")
     parser.add_argument("--sizes", default="1000,10000", help="记录条数，逗号分隔（默认 1000,10000）")
-    parser.add_argument("--only", help=f"只运行这些部分，逗号分隔：{', '.join(SECTIONS)}")
+    parser.add_argument("--only", help="只运行这些部分，逗号分隔（validate、cold-start 等）")
     parser.add_argument("--repeat", type=int, default=3, help="每项重复次数，取中位数（默认 3）")
     parser.add_argument("--keep", type=Path, help="把生成的数据留在这个文件夹（默认用完即删）")
     parser.add_argument("--json", type=Path, help="另把结果写成 JSON 文件")
     args = parser.parse_args(argv)
+    discover()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     names = [s.strip() for s in args.only.split(",")] if args.only else list(SECTIONS)
     unknown = [n for n in names if n not in SECTIONS]

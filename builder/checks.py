@@ -447,6 +447,8 @@ _HTML_RE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--)>?", re.S
 
 @check("W070")
 def no_raw_html(ctx: Ctx) -> None:
+    if "<" not in ctx.rec.text:
+        return
     for number, line in enumerate(ctx.rec.text.split("\n"), start=1):
         if "<" not in line:
             continue

@@ -18,7 +18,7 @@ import yaml
 from .rules import Diagnostic, diag
 from .schema import VILLAGE, VILLAGE_PATTERN
 from .typecheck import check_map
-from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of
+from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of, values
 
 MAX_RECORD_BYTES = 1024 * 1024
 REGISTRY = "villages.yml"
@@ -34,9 +34,25 @@ class RawRecord:
     stem: str  # file name without .md
     text: str
     data: Any = None
-    lines: dict = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    front: str = ""  # the front matter's YAML text, which starts on line 2
+    _lines: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> dict:
+        """The line of every key: ``("resolution", "votes")`` → 1-based line. Only a record with
+        something to report needs them, so they are worked out on first use (recording them for
+        every record cost a tenth of the validation)."""
+        if self._lines is None:
+            self._lines = {}
+            if self.front:
+                _, self._lines, _ = parse_yaml(self.front, self.file, first_line=2)
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: dict) -> None:
+        self._lines = value
 
 
 @dataclass
@@ -138,24 +154,31 @@ def parse_front_matter(rec: RawRecord) -> list[Diagnostic]:
     body_start = closing.end() + len(after) - len(after.lstrip("\n"))
     rec.body = text[body_start:]
     rec.body_line = text[:body_start].count("\n") + 1
-    data, lines, problem = parse_yaml(front, rec.file, first_line=2)
+    data, _, problem = parse_yaml(front, rec.file, first_line=2, with_lines=False)
     if problem:
         return [problem]
     if not isinstance(data, dict):
         return [diag(rec.file, 2, "E003", detail="：信息区里没有“键: 值”形式的内容",
                      hint="每行写成 键: 值，例如 id: 2024-003；冒号用英文半角“:”，后面留一个空格")]
-    rec.data, rec.lines = data, lines
+    rec.data, rec.front, rec.lines = data, front, None  # lines: on first use
     return []
 
 
-def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, Diagnostic | None]:
-    """Parse YAML with line marks shifted by ``first_line``; a syntax error becomes E002."""
+def parse_yaml(text: str, file: str, first_line: int = 1,
+               with_lines: bool = True) -> tuple[Any, dict, Diagnostic | None]:
+    """Parse YAML with line marks counted from ``first_line``; a syntax error becomes E002.
+    ``with_lines=False`` gives the same values and errors without the line marks (``{}``)."""
     try:
         node = compose(text)
         lines: dict = {}
-        data = build(node, (), lines) if node is not None else None
+        if node is None:
+            data = None
+        elif with_lines:
+            data = build(node, (), lines, first_line=first_line)
+        else:
+            data = values(node, first_line=first_line)
     except DuplicateKey as exc:
-        return None, {}, diag(file, exc.line + first_line - 1, "E002", detail=f"字段 {exc.key} 重复出现",
+        return None, {}, diag(file, exc.line, "E002", detail=f"字段 {exc.key} 重复出现",
                               hint="同一个字段只能写一次，请删除或合并重复的一行")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -169,7 +192,7 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> tuple[Any, dict, Di
     except (yaml.YAMLError, TooComplex, RecursionError):
         return None, {}, diag(file, first_line, "E002", detail="结构过于复杂，无法读取",
                               hint="记录只需要普通的“键: 值”、列表和缩进，不要用 & 和 * 引用")
-    return data, {k: v + first_line - 1 for k, v in lines.items()}, None
+    return data, lines, None
 
 
 _OPENED = ("while scanning a quoted scalar", "while parsing a flow mapping", "while parsing a flow sequence")

@@ -160,10 +160,21 @@ def check_map(fields: dict[str, F], value: dict, path: tuple, report: Report) ->
         clean = check(spec, raw, path + (key,), report)
         if clean is not None:
             out[key] = clean
-    for key, spec in fields.items():
-        if spec.required and key not in value:
-            report("E010", path, field=dotted(path + (key,)), what=spec.what)
+    for key in _required(fields):
+        if key not in value:
+            report("E010", path, field=dotted(path + (key,)), what=fields[key].what)
     return out
+
+
+_REQUIRED: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
+def _required(fields: dict[str, F]) -> tuple[str, ...]:
+    """The required keys of a map, worked out once per map of the schema."""
+    known = _REQUIRED.get(id(fields))
+    if known is None or known[0] is not fields:
+        known = _REQUIRED[id(fields)] = (fields, tuple(k for k, spec in fields.items() if spec.required))
+    return known[1]
 
 
 def _unknown_key_hint(key: str, fields: dict[str, F]) -> str:

@@ -27,6 +27,12 @@ class _CachedLoader(_Loader):  # type: ignore[misc,valid-type]
 
     _tags: dict = {}
 
+    def descend_resolver(self, current_node, current_index):
+        pass  # path resolvers: the safe loader has none, and this is called for every node
+
+    def ascend_resolver(self):
+        pass
+
     def resolve(self, kind, value, implicit):
         if kind is not yaml.ScalarNode:
             return _Loader.resolve(self, kind, value, implicit)
@@ -89,17 +95,18 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return text  # strings, and timestamps kept as typed
 
 
-def build(node: yaml.Node, path: Path, lines: Lines, budget: list | None = None) -> Any:
-    """Turn a composed node into dicts, lists and scalars, filling ``lines``."""
+def build(node: yaml.Node, path: Path, lines: Lines, budget: list | None = None, first_line: int = 1) -> Any:
+    """Turn a composed node into dicts, lists and scalars, filling ``lines`` with the line of
+    every key (counted from ``first_line`` for the text's first line)."""
     budget = budget if budget is not None else [MAX_NODES]
     budget[0] -= 1
     if budget[0] < 0 or len(path) > MAX_DEPTH:
         raise TooComplex()
-    lines.setdefault(path, node.start_mark.line + 1)
-    return _children(node, path, lines, budget)
+    lines.setdefault(path, node.start_mark.line + first_line)
+    return _children(node, path, lines, budget, first_line)
 
 
-def _children(node: yaml.Node, path: Path, lines: Lines, budget: list) -> Any:
+def _children(node: yaml.Node, path: Path, lines: Lines, budget: list, first: int) -> Any:
     """The value of ``node``, whose own line is already in ``lines``. Each child is counted and
     marked here, so scalars (most of a record) need no further call of ``build``."""
     cls = type(node)
@@ -112,8 +119,8 @@ def _children(node: yaml.Node, path: Path, lines: Lines, budget: list) -> Any:
         out = []
         for i, item in enumerate(node.value):
             child = path + (i,)
-            lines.setdefault(child, item.start_mark.line + 1)
-            out.append(_children(item, child, lines, budget))
+            lines.setdefault(child, item.start_mark.line + first)
+            out.append(_children(item, child, lines, budget, first))
         return out
     mapping: dict = {}
     for key_node, value_node in node.value:
@@ -121,12 +128,38 @@ def _children(node: yaml.Node, path: Path, lines: Lines, budget: list) -> Any:
         if type(key_node) is not yaml.ScalarNode:
             raise TooComplex()
         key = key_node.value
-        line = key_node.start_mark.line + 1
+        line = key_node.start_mark.line + first
         if key in mapping:
             raise DuplicateKey(key, line)
         child = path + (key,)
         lines[child] = line
-        mapping[key] = _children(value_node, child, lines, budget)
+        mapping[key] = _children(value_node, child, lines, budget, first)
+    return mapping
+
+
+def values(node: yaml.Node, first_line: int = 1) -> Any:
+    """What ``build`` returns, with the same limits and refusals, but without recording lines."""
+    budget = [MAX_NODES - 1]
+    return _values(node, 0, budget, first_line)
+
+
+def _values(node: yaml.Node, depth: int, budget: list, first: int) -> Any:
+    cls = type(node)
+    if cls is yaml.ScalarNode:
+        return _scalar(node)
+    budget[0] -= len(node.value)
+    if budget[0] < 0 or depth + 1 > MAX_DEPTH:
+        raise TooComplex()
+    if cls is yaml.SequenceNode:
+        return [_values(item, depth + 1, budget, first) for item in node.value]
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode:
+            raise TooComplex()
+        key = key_node.value
+        if key in mapping:
+            raise DuplicateKey(key, key_node.start_mark.line + first)
+        mapping[key] = _values(value_node, depth + 1, budget, first)
     return mapping
 
 

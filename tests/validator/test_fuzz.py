@@ -13,11 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vkit import PDF, TODAY, VILLAGE, base_record, cli, dump, record_text
 
+from builder import yamlnodes
 from builder.rules import RULES
 from builder.schema import RECORD
 from builder.settings import Settings
 from builder.status import STATUSES
 from builder.validate import validate
+from builder.yamlnodes import DuplicateKey, TooComplex, build, compose
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CLI = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,3 +173,36 @@ def test_arbitrary_registry_never_raises(tmp_path_factory, doc: object) -> None:
     registry = [d for d in report.diagnostics if d.file.endswith("villages.yml")]
     assert all(d.code == "E090" for d in registry)
     assert all(d.code in RULES for d in report.diagnostics)
+
+
+def _outcome(fn, node):
+    try:
+        return "ok", fn(node)
+    except DuplicateKey as exc:
+        return "duplicate", (exc.key, exc.line)
+    except TooComplex:
+        return "too complex", None
+
+
+@given(doc=documents)
+@FAST
+def test_values_without_lines_equal_build(doc: object) -> None:
+    """Records are parsed without line marks, which are worked out only for a record with
+    something to report: both ways must give the same values and refuse the same things."""
+    text = _dump(doc)
+    for extra in ("", "\nx: 1\nx: 2\n" if isinstance(doc, dict) else ""):
+        try:
+            node = compose(text + extra)
+        except yaml.YAMLError:
+            continue
+        if node is None:
+            continue
+        assert _outcome(lambda n: yamlnodes.values(n, first_line=2), node) == _outcome(
+            lambda n: build(n, (), {}, first_line=2), node)
+
+
+def test_values_limits_match_build() -> None:
+    deep = compose("a: " + "[" * 45 + "]" * 45)
+    wide = compose("[" + ", ".join(["1"] * 20001) + "]")
+    for node in (deep, wide):
+        assert _outcome(yamlnodes.values, node) == _outcome(lambda n: build(n, (), {}), node) == ("too complex", None)
