@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -203,3 +204,32 @@ def test_index_is_byte_identical_run_to_run(site: Path, tmp_path: Path, runs: in
     original = {p.relative_to(site / "pagefind").as_posix(): p.read_bytes()
                 for p in (site / "pagefind").rglob("*") if p.is_file()}
     assert dict(seen.pop()) == original
+
+
+def test_index_does_not_depend_on_the_disk(site: Path, tmp_path: Path) -> None:
+    """Pagefind numbers pages in the order the file system lists them; builder.search renumbers
+    them newest first, so another disk (here tmpfs against the test's own) gives the same bytes."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second file system to compare with")
+    bundles = []
+    for base in (tmp_path, shm):
+        copy = Path(tempfile.mkdtemp(dir=base)) / "site"
+        shutil.copytree(site, copy)
+        try:
+            bundle = index_site(copy)
+            bundles.append({p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()})
+        finally:
+            shutil.rmtree(copy.parent)
+    assert bundles[0] == bundles[1]
+
+
+def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, base: str, site: Path) -> None:
+    html = (site / "search/index.html").read_text()
+    assert "cunwu:pagefind-preload" not in html
+    assert html.count('rel="preload"') == 3 and 'rel="modulepreload"' in html
+    fetched: list[str] = []
+    phone.on("request", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
+    search(phone, base, "速生杨")
+    phone.wait_for_load_state("networkidle")
+    assert len(fetched) == len(set(fetched)), fetched

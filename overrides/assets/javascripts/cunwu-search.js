@@ -22,7 +22,11 @@
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
         // No web worker: one file less to download before the first result; the index is small work.
-        return pf.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true }).then(function () {
+        // The cache tag names this build's index; the page preloads pagefind-entry.json?ts=<tag>.
+        var tag = document.querySelector('meta[name="cunwu-pagefind"]');
+        var opts = { baseUrl: root.pathname, excerptLength: 24, noWorker: true };
+        if (tag) opts.metaCacheTag = tag.getAttribute("content");
+        return pf.options(opts).then(function () {
           pf.init();
           return pf;
         });
@@ -155,7 +159,8 @@
   // those whose text holds the word are kept. Otherwise every result holds it: no check needed.
   var CHECK = 20;
   function holds(data, word) {
-    return (data.content || "").replace(/\s+/g, "").indexOf(word) >= 0;
+    // Pagefind's text marks its word breaks with zero-width spaces: ignore them and white space.
+    return (data.content || "").replace(/[\s\u200b]+/g, "").indexOf(word) >= 0;
   }
   function checked(results, word) {
     var top = results.slice(0, CHECK);
@@ -163,11 +168,13 @@
       return top.filter(function (x, i) { return holds(datas[i], word); });
     });
   }
+  function han(word) {
+    return Array.from(word).length > 1 && /[\u3400-\u9fff]/.test(word);
+  }
   function searchWord(pf, word, opts) {
     var chars = Array.from(word);
-    var han = chars.length > 1 && /[\u3400-\u9fff]/.test(word);
     return pf.search(word, opts).then(function (res) {
-      if (!han) return res.results;
+      if (!han(word)) return res.results;
       var first = res.results[0];
       return (first ? first.data() : Promise.resolve(null)).then(function (data) {
         if (data && holds(data, word)) return res.results;
@@ -203,6 +210,28 @@
       .sort(function (a, b) { return b.hits - a.hits || b.score - a.score; });
   }
 
+  // First one Pagefind search with every word: it keeps the matters that have them all, and on a
+  // large site that is enough (one search is far less work on a slow phone than one per word).
+  // Its answer is taken when its best result really holds each word and there is a page of them;
+  // otherwise each word is searched on its own, and matters with some of the words follow.
+  function find(pf, terms, opts) {
+    return pf.search(terms.join(" "), opts).then(function (res) {
+      var first = res.results[0];
+      return (first ? first.data() : Promise.resolve(null)).then(function (data) {
+        var trusted = !!data && terms.every(function (w) { return !han(w) || holds(data, w); });
+        var all = trusted ? res.results.map(function (r) { return { r: r, hits: terms.length }; }) : [];
+        if (trusted && (all.length >= PAGE || terms.length === 1)) return all;
+        return Promise.all(terms.map(function (w) { return searchWord(pf, w, opts); })).then(function (lists) {
+          var each = ranked(lists, terms);
+          if (!trusted) return each;
+          var seen = {};
+          all.forEach(function (h) { seen[h.r.id] = true; });
+          return all.concat(each.filter(function (h) { return !seen[h.r.id] && h.hits < terms.length; }));
+        });
+      });
+    });
+  }
+
   function run() {
     var q = input.value.trim();
     var f = filters();
@@ -228,8 +257,7 @@
           return res.results.map(function (r) { return { r: r, hits: 0 }; });
         });
       }
-      return Promise.all(terms.map(function (w) { return searchWord(pf, w, { filters: f }); }))
-        .then(function (lists) { return ranked(lists, terms); });
+      return find(pf, terms, { filters: f });
     }).then(function (hits) {
       if (mine !== seq || !hits) return;
       shown = hits.map(function (h) { return h.r; });
