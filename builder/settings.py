@@ -26,10 +26,19 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, data: dict) -> Settings:
+        """Settings from the plugin's block; a value of the wrong type is a ``ValueError`` (it
+        would otherwise surface as a crash in the middle of the checks)."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
+        for name, value in values.items():
+            if name != "public_phones" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError(f"站点设置 {name} 应为不小于 0 的整数，现在是 {value!r}")
         if "public_phones" in values:
-            values["public_phones"] = tuple(str(p) for p in values["public_phones"] or ())
+            phones = values["public_phones"] or ()
+            if not isinstance(phones, (list, tuple)) or not all(
+                    isinstance(p, (str, int)) and not isinstance(p, bool) for p in phones):
+                raise ValueError(f"站点设置 public_phones 应为电话号码的列表，现在是 {phones!r}")
+            values["public_phones"] = tuple(str(p) for p in phones)
         return cls(**values)
 
 
@@ -46,10 +55,21 @@ def load_settings(config: Path | None) -> Settings:
         config = Path("mkdocs.yml")
         if not config.is_file():
             return Settings()
-    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    for entry in data.get("plugins") or []:
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Lenient) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{config} 不是有效的 YAML：{exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{config} 应为 MkDocs 的设置文件（若干“键: 值”）")
+    plugins = data.get("plugins") or []
+    if isinstance(plugins, dict):  # MkDocs also takes `plugins:` as a mapping of name to options
+        plugins = [plugins]
+    for entry in plugins:
         if isinstance(entry, dict) and PLUGIN in entry:
-            return Settings.from_mapping(entry[PLUGIN] or {})
+            options = entry[PLUGIN] or {}
+            if not isinstance(options, dict):
+                raise ValueError(f"{config} 中 {PLUGIN} 插件的设置应为若干“键: 值”")
+            return Settings.from_mapping(options)
     return Settings()
 
 

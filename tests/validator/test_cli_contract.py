@@ -227,3 +227,32 @@ def test_cli_survives_unreadable_records(site: Site, tmp_path) -> None:
     codes = {(d["file"], d["code"]) for d in json.loads(done.stdout)["diagnostics"]}
     assert codes == {("content/dongwang/2024-003.md", "E002"), ("content/dongwang/2024-004.md", "E001"),
                      ("content/dongwang/2024-005.md", "E005")}
+
+
+@pytest.mark.parametrize("block", [
+    "plugins:\n  - cunwu:\n      notice_min_days: seven\n",
+    "plugins:\n  - cunwu:\n      notice_min_days: -1\n",
+    "plugins:\n  - cunwu:\n      notice_min_days: true\n",
+    "plugins:\n  - cunwu:\n      public_phones: 13812345678\n",
+    "plugins:\n  - cunwu: 7\n",
+    "plugins: [\n",
+    "- 不是设置文件\n",
+])
+def test_bad_settings_are_usage_errors_not_tracebacks(clean: Site, block: str) -> None:
+    (clean.root / "mkdocs.yml").write_text(block, encoding="utf-8")
+    done = cli("validate", "--today", TODAY, cwd=clean.root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "站点设置" in done.stderr
+
+
+def test_plugins_as_a_mapping_are_read(clean: Site) -> None:
+    (clean.root / "mkdocs.yml").write_text("plugins:\n  search: {}\n  cunwu:\n    notice_min_days: 10\n",
+                                           encoding="utf-8")
+    done = cli("validate", "--today", TODAY, "--format", "json", cwd=clean.root)
+    assert done.returncode == 1
+    assert [d["code"] for d in json.loads(done.stdout)["diagnostics"]] == ["E050"]
+
+
+def test_plugin_without_options_uses_defaults(clean: Site) -> None:
+    (clean.root / "mkdocs.yml").write_text("plugins:\n  - search\n  - cunwu\n", encoding="utf-8")
+    assert cli("validate", "--today", TODAY, cwd=clean.root).returncode == 0
