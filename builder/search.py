@@ -12,18 +12,21 @@ lists the folder (so another disk or machine numbers them otherwise), and writes
 and the list of filters in the order of a Rust ``HashMap``, which changes from run to run.
 ``canonicalize`` rewrites its output: pages renumbered newest first (by their ``date`` sort key,
 which is unique), filters sorted, files renamed by a hash of their new bytes. Pagefind looks its
-files up by the names it reads and never checks the hashes. Newest first also makes the ``date``
-sort list a plain countdown, which compresses to almost nothing in the file every search loads.
+files up by the names it reads and never checks the hashes. Newest first is also the order a
+search without words (filters only) returns, so the ``date`` sort list, 21 KB gzipped at 10,000
+matters in the file every first search loads, is dropped.
 
 Free of MkDocs, like the rest of the model: ``search_page`` returns a ``site.Page``.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -132,9 +135,12 @@ def _read(path: Path):
 
 def _write(folder: Path, prefix: str, suffix: str, digits: int, value) -> str:
     """Write ``value`` as a Pagefind file named by a hash of its content; return the hash part."""
-    data = SIGNATURE + _cbor_encode(value)
+    return _save(folder, prefix, suffix, digits, SIGNATURE + _cbor_encode(value))
+
+
+def _save(folder: Path, prefix: str, suffix: str, digits: int, data: bytes, level: int = 9) -> str:
     name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=level, mtime=0))
     return name
 
 
@@ -151,14 +157,16 @@ def canonicalize(bundle: Path) -> None:
         version, pages, chunks, filters, sorts, keys = meta
         new_number = _page_order(pages, sorts)
         meta[1] = [page for _, page in sorted(zip(new_number, pages, strict=True))]
-        meta[4] = [[name, [new_number[p] for p in order]] for name, order in sorts]
+        # The date order is now the page order, which is what a search without words returns:
+        # the list of 10,000 page numbers (21 KB gzipped in the file every search loads) can go.
+        meta[4] = [[name, [new_number[p] for p in order]] for name, order in sorts if name != "date"]
         new_chunks = []
         for start, end, chunk in chunks:
             path = bundle / "index" / f"{chunk}.pf_index"
-            words = _read(path)
+            data = _renumber_index(gzip.decompress(path.read_bytes()), new_number)
             path.unlink()
-            new = _write(bundle / "index", prefix, ".pf_index", 7, [[_renumber_word(w, new_number) for w in words[0]]])
-            new_chunks.append([start, end, new])
+            # Level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
+            new_chunks.append([start, end, _save(bundle / "index", prefix, ".pf_index", 7, data, level=6)])
         meta[2] = new_chunks
         new_filters = []
         for name, chunk in sorted(filters):
@@ -186,21 +194,73 @@ def _page_order(pages: list, sorts: list) -> list[int]:
     return new_number
 
 
-def _renumber_word(word: list, new_number: list[int]) -> list:
-    """[word, [[page delta, locations, meta locations], ...], extra]: pages renumbered, re-sorted."""
-    text, entries, extra = word
-    if extra:
-        raise SearchError(f"Pagefind 索引格式不认识（词“{text}”）")
-    page, absolute = 0, []
-    for delta, locs, meta_locs in entries:
-        page += delta
-        absolute.append((new_number[page], locs, meta_locs))
-    absolute.sort(key=lambda e: e[0])
-    out, last = [], 0
-    for number, locs, meta_locs in absolute:
-        out.append([number - last, locs, meta_locs])
-        last = number
-    return [text, out, extra]
+# A CBOR integer, for skipping arrays of them without decoding (C speed through ``re``).
+_INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38][\x00-\xff]|[\x19\x39][\x00-\xff]{2}|[\x1a\x3a][\x00-\xff]{4}|[\x1b\x3b][\x00-\xff]{8})"
+
+
+@functools.cache
+def _ints(n: int) -> re.Pattern:
+    return re.compile(_INT + b"{%d}" % n)
+
+
+def _head(b: bytes, i: int) -> tuple[int, int, int]:
+    """(major type, argument, position after the head) of the CBOR item at ``i``."""
+    head = b[i]
+    info = head & 31
+    if info < 24:
+        return head >> 5, info, i + 1
+    if info > 27:
+        raise SearchError("Pagefind 索引格式不认识")
+    size = 1 << (info - 24)
+    return head >> 5, int.from_bytes(b[i + 1:i + 1 + size], "big"), i + 1 + size
+
+
+def _renumber_index(data: bytes, new_number: list[int]) -> bytes:
+    """An index chunk with its pages renumbered, working on the bytes (millions of positions).
+
+    Chunk: [[[word, [[page delta, [positions], [meta positions]], ...], []], ...]]; the positions
+    are copied as they are, each word's pages re-sorted by their new numbers and re-delta'd.
+    """
+    def expect(major: int, i: int, arg: int | None = None) -> tuple[int, int]:
+        got, n, j = _head(data, i)
+        if got != major or (arg is not None and n != arg):
+            raise SearchError("Pagefind 索引格式不认识")
+        return n, j
+
+    _, i = expect(4, len(SIGNATURE), 1)
+    words, i = expect(4, i)
+    out = [SIGNATURE, b"\x81", _cbor_head(4, words)]
+    for _ in range(words):
+        _, i = expect(4, i, 3)
+        length, j = expect(3, i)
+        text, i = data[i:j + length], j + length
+        count, i = expect(4, i)
+        page, entries = 0, []
+        for _ in range(count):
+            _, i = expect(4, i, 3)
+            delta, i = expect(0, i)
+            page += delta
+            start = i
+            for _ in range(2):  # positions, meta positions: arrays of integers
+                n, i = expect(4, i)
+                found = _ints(n).match(data, i)
+                if found is None:
+                    raise SearchError("Pagefind 索引格式不认识")
+                i = found.end()
+            entries.append((new_number[page], data[start:i]))
+        if data[i] != 0x80:  # the third field of a word has always been empty
+            raise SearchError("Pagefind 索引格式不认识")
+        i += 1
+        entries.sort(key=lambda e: e[0])
+        out += [b"\x83", text, _cbor_head(4, count)]
+        last = 0
+        for number, raw in entries:
+            out += [b"\x83", _cbor_head(0, number - last), raw]
+            last = number
+        out.append(b"\x80")
+    if i != len(data):
+        raise SearchError("Pagefind 索引格式不认识")
+    return b"".join(out)
 
 
 def _cbor_decode(b: bytes, i: int):

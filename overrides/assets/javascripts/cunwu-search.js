@@ -253,7 +253,8 @@
     say("正在搜索…");
     return load().then(function (pf) {
       if (!terms.length) {
-        return pf.search(null, { filters: f, sort: { date: "desc" } }).then(function (res) {
+        // Pages are numbered newest first (builder/search.py), the order of a search without words.
+        return pf.search(null, { filters: f }).then(function (res) {
           return res.results.map(function (r) { return { r: r, hits: 0 }; });
         });
       }
