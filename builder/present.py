@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .checks import LABELS
+from .checks import step_label
 from .schema import CATEGORIES, MEETINGS
-from .status import OVERDUE, STATUSES, passed
+from .status import OVERDUE, STATUSES, passed, quorum_met
 from .text import cn_date, render, wan, yuan
 from .validate import Record
 
@@ -33,12 +33,6 @@ NEXT = {
 
 def url_of(record: Record) -> str:
     return f"{record.village}/{record.id}/"
-
-
-def step_label(key: str, data: dict) -> str:
-    if key == "resolution" and (data.get("resolution") or {}).get("body") == "assembly":
-        return "村民会议决议"
-    return LABELS[key]
 
 
 @dataclass
@@ -64,7 +58,7 @@ def _meeting_facts(s: dict, key: str) -> tuple[list[str], dict | None]:
     facts = []
     att = s.get("attendance") or {}
     if "expected" in att:
-        quorum = _quorum_met(s, key)
+        quorum = quorum_met(key, s)
         facts.append(f"应到 {att['expected']} 人，实到 {att['present']} 人，"
                      + ("达到法定人数" if quorum else "未达法定人数"))
     hh = s.get("households")
@@ -81,17 +75,6 @@ def _meeting_facts(s: dict, key: str) -> tuple[list[str], dict | None]:
     if result is not None:
         facts.append("通过" if result else "未通过")
     return facts, bars
-
-
-def _quorum_met(s: dict, key: str) -> bool:
-    att = s["attendance"]
-    e, p = att["expected"], att["present"]
-    if key != "resolution":
-        return 2 * p > e
-    if s.get("body") == "assembly":
-        hh = s.get("households")
-        return 2 * p > e or bool(hh and 3 * hh["present"] >= 2 * hh["expected"])
-    return 3 * p >= 2 * e
 
 
 def steps(record: Record) -> list[Step]:

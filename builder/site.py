@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from .checks import LABELS
 from .present import money, next_due, progress, steps, summary_line, url_of
 from .records import Village
 from .schema import CATEGORIES, MEETINGS
@@ -23,7 +24,8 @@ from .text import cn_date, render, wan, yuan
 from .validate import Record, Report
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
-STEP_SHORT = {"proposal": "党支部会提议", "deliberation": "“两委”会商议", "review": "党员大会审议", "resolution": "决议"}
+# In statistics a resolution may come from either body, so it is just "决议".
+STEP_SHORT = {**LABELS, "resolution": "决议"}
 
 
 @dataclass

@@ -31,6 +31,32 @@ def passed(step: dict) -> bool | None:
     return None if outcome is None else outcome == "passed"
 
 
+def attendance(part: object) -> tuple[int, int] | None:
+    """(expected, present) when both are there and make sense, else None."""
+    if not isinstance(part, dict) or "expected" not in part or "present" not in part:
+        return None
+    expected, present = part["expected"], part["present"]
+    if expected <= 0 or present < 0 or present > expected:
+        return None
+    return expected, present
+
+
+def quorum_met(step: str, s: dict) -> bool | None:
+    """Whether a meeting had its quorum (spec §5); None when its attendance is unusable.
+    Steps 1–3: more than half; representatives: two thirds; assembly: more than half of the
+    adult villagers, or two thirds of the households."""
+    att = attendance(s.get("attendance"))
+    if att is None:
+        return None
+    e, p = att
+    if step != "resolution":
+        return 2 * p > e
+    if s.get("body") == "assembly":
+        hh = attendance(s.get("households"))
+        return 2 * p > e or bool(hh and 3 * hh[1] >= 2 * hh[0])
+    return 3 * p >= 2 * e
+
+
 def rejected_step(data: dict) -> str | None:
     for key in MEETINGS:
         if key in data and passed(data[key]) is False:
