@@ -13,7 +13,9 @@ For each size, on the same generated records (``benchmarks.generate``):
 - the reference: the same texts as plain Markdown pages built by bare MkDocs + Material with its
   built-in search plugin on, and the ratio of the two build times.
 
-``serve_pickup`` measures how long ``mkdocs serve`` takes to show an edited record.
+``serve_pickup`` measures how long ``mkdocs serve`` takes to show an edited record, and
+``--phases MKDOCS_YML`` builds once in-process and lists where the time goes (MkDocs events,
+pages MkDocs renders, Pagefind and its canonical rewrite).
 Sections ``build`` and ``serve`` of ``python -m benchmarks.run`` (``--only build,serve``); this
 module also runs on its own.
 """
@@ -340,6 +342,40 @@ def rows(f: Figures) -> list[tuple[str, float, str, str, bool | None]]:
     return out
 
 
+# --- where a build's time goes --------------------------------------------------------------------
+
+def phases(config: Path, site: Path) -> dict[str, float]:
+    """Build in this process with MkDocs' events, page builds and the Pagefind step timed.
+
+    Run it in a child (``python -m benchmarks.build --phases CONFIG``): it patches MkDocs."""
+    import mkdocs.commands.build as mkbuild
+    import mkdocs.plugins as mkplugins
+    from mkdocs.config import load_config
+
+    import builder.search as search
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, fn):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+        return wrapper
+
+    run_event = mkplugins.PluginCollection.run_event
+    mkplugins.PluginCollection.run_event = lambda self, name, *a, **k: timed(f"on_{name}", run_event)(self, name, *a, **k)
+    mkbuild._build_page = timed("pages rendered by MkDocs", mkbuild._build_page)
+    mkbuild._build_theme_template = timed("theme templates (404, sitemap)", mkbuild._build_theme_template)
+    search.canonicalize = timed("  of which canonicalize", search.canonicalize)
+    start = time.perf_counter()
+    mkbuild.build(load_config(str(config), site_dir=str(site)))
+    spent["total"] = time.perf_counter() - start
+    return spent
+
+
 # --- plugging into benchmarks.run ----------------------------------------------------------------
 
 @section("build")
@@ -369,7 +405,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="不在 Chromium 里测搜索和页面")
     parser.add_argument("--no-reference", action="store_true", help="不构建 MkDocs + Material 对照")
     parser.add_argument("--no-serve", action="store_true", help="不测 mkdocs serve")
+    parser.add_argument("--phases", type=Path, metavar="MKDOCS_YML", help="只在本进程构建一次，列出各阶段用时")
     args = parser.parse_args(argv)
+    if args.phases:
+        os.environ.setdefault("CUNWU_TODAY", TODAY.isoformat())
+        with tempfile.TemporaryDirectory(prefix="cunwu-phases-") as tmp:
+            for name, seconds in sorted(phases(args.phases, Path(tmp) / "site").items(), key=lambda x: -x[1]):
+                print(f"{seconds:8.2f} 秒  {name}")
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory(prefix="cunwu-build-bench-") as tmp:
         workdir = (args.keep or Path(tmp)).resolve()

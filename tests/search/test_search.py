@@ -14,7 +14,7 @@ import pytest
 from conftest import PHONE, ROOT
 
 from benchmarks.browser import first_result, throttle
-from builder.search import index_site
+from builder.search import GLOB, Indexer, index_site
 
 SPEED_TREE = "关于村东200亩耕地流转种植速生杨的事项"  # dongliu/2025-001
 ROAD = "关于村内主街及三条巷道水泥硬化工程的事项"  # dongliu/2025-002
@@ -233,3 +233,22 @@ def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, base: s
     search(phone, base, "速生杨")
     phone.wait_for_load_state("networkidle")
     assert len(fetched) == len(set(fetched)), fetched
+
+
+def test_background_indexer_gives_the_same_index(site: Path, tmp_path: Path) -> None:
+    """builder.search.Indexer (pages handed over as rendered, Pagefind in the background) makes
+    the same bytes as index_site reading the written site."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    shutil.rmtree(copy / "pagefind")
+    indexer = Indexer()
+    for page in sorted(copy.glob(GLOB)):
+        indexer.add(page.relative_to(copy).as_posix(), page.read_text(encoding="utf-8"))
+    indexer.start()
+    bundle = indexer.finish(copy)
+    assert not indexer.tmp.exists()
+    made = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    original = {p.relative_to(site / "pagefind").as_posix(): p.read_bytes()
+                for p in (site / "pagefind").rglob("*") if p.is_file()}
+    assert made == original
+    assert (copy / "search/index.html").read_bytes() == (site / "search/index.html").read_bytes()
