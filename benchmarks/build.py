@@ -15,7 +15,7 @@ For each size, on the same generated records (``benchmarks.generate``):
 
 ``serve_pickup`` measures how long ``mkdocs serve`` takes to show an edited record, and
 ``--phases MKDOCS_YML`` builds once in-process and lists where the time goes (MkDocs events,
-pages MkDocs renders, Pagefind and its canonical rewrite).
+pages MkDocs renders, Pagefind and the merge of its batches).
 Sections ``build`` and ``serve`` of ``python -m benchmarks.run`` (``--only build,serve``); this
 module also runs on its own.
 """
@@ -369,7 +369,8 @@ def phases(config: Path, site: Path) -> dict[str, float]:
     mkplugins.PluginCollection.run_event = lambda self, name, *a, **k: timed(f"on_{name}", run_event)(self, name, *a, **k)
     mkbuild._build_page = timed("pages rendered by MkDocs", mkbuild._build_page)
     mkbuild._build_theme_template = timed("theme templates (404, sitemap)", mkbuild._build_theme_template)
-    search.canonicalize = timed("  of which canonicalize", search.canonicalize)
+    search.merge = timed("  of which merge (Python)", search.merge)
+    search._run_pagefind = timed("  Pagefind runs (summed over batches)", search._run_pagefind)
     start = time.perf_counter()
     mkbuild.build(load_config(str(config), site_dir=str(site)))
     spent["total"] = time.perf_counter() - start

@@ -6,15 +6,21 @@ they are indexed; their filters (village, category, status, year) and the meta s
 MkDocs has written the site, by the ``pagefind_extended`` binary of PyPI's ``pagefind[extended]``,
 whose extended build segments Chinese words.
 
+Pagefind runs on batches of pages, at most ``BATCH`` each and ``PARALLEL`` at a time, and
+``merge`` joins their indexes into one. Pagefind holds about 150 KB a page while indexing (1.5 GB
+at 10,000 matters, 15 GB at 100,000), and uses one core for most of its run: batches bound the
+memory and use both cores of a small machine.
+
 The same pages must give the same bytes, on any machine (``tests/site``: same content and date,
 identical site). Pagefind 1.5.2 does not on its own: it numbers pages in the order the file system
 lists the folder (so another disk or machine numbers them otherwise), and writes filter values
 and the list of filters in the order of a Rust ``HashMap``, which changes from run to run.
-``canonicalize`` rewrites its output: pages renumbered newest first (by their ``date`` sort key,
-which is unique), filters sorted, files renamed by a hash of their new bytes. Pagefind looks its
-files up by the names it reads and never checks the hashes. Newest first is also the order a
-search without words (filters only) returns, so the ``date`` sort list, 21 KB gzipped at 10,000
-matters in the file every first search loads, is dropped.
+``merge`` writes the index anew: pages numbered newest first (by their ``date`` sort key, unique:
+date, village, id), words and filters sorted, chunks cut by Pagefind's own rule, files named by
+a hash of their bytes (Pagefind looks its files up by the names it reads, never checks hashes).
+So the index is the same whatever the batches, the disk or the run. Newest first is also the
+order a search without words (filters only) returns, so the ``date`` sort list, 21 KB gzipped at
+10,000 matters in the file every first search loads, is left out.
 
 Free of MkDocs, like the rest of the model: ``search_page`` returns a ``site.Page``.
 """
@@ -75,48 +81,40 @@ def executable() -> Path:
 def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
     """Index the matter pages of a built site into ``site_dir/pagefind/``; return that folder."""
     site_dir = Path(site_dir)
-    out = site_dir / BUNDLE
-    if out.exists():
-        shutil.rmtree(out)  # stale chunks of an earlier build would otherwise stay
-    proc = subprocess.run(_command(site_dir, out, glob), capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not (out / "pagefind-entry.json").is_file():
-        raise SearchError("搜索索引没有生成（Pagefind 出错）：\n" + (proc.stderr or proc.stdout).strip())
-    _finish_bundle(site_dir, out)
-    return out
+    indexer = Indexer()
+    try:
+        for page in sorted(site_dir.glob(glob)):
+            indexer.add(page.relative_to(site_dir).as_posix(), page.read_text(encoding="utf-8"))
+        indexer.start()
+        return indexer.finish(site_dir)
+    finally:
+        indexer.close()
 
 
-def _command(site: Path, out: Path, glob: str) -> list[str]:
-    cmd = [str(executable()), "--site", str(site), "--glob", glob, "--output-path", str(out), "--silent"]
-    for selector in EXCLUDE:
-        cmd += ["--exclude-selectors", selector]
-    return cmd
-
-
-def _finish_bundle(site_dir: Path, out: Path) -> None:
-    for name in UNUSED:
-        (out / name).unlink(missing_ok=True)
-    canonicalize(out)
-    preload(site_dir, out)
+BATCH = 10_000  # pages a Pagefind run indexes at most (about 1.5 GB)
+PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
+SPLIT = 2_000  # below this many pages one run is quicker than two and a merge
+_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
+_SORT = re.compile(r'data-pagefind-sort="date:([^"]*)"')
 
 
 class Indexer:
-    """Pagefind in the background while MkDocs writes the rest of the site.
+    """Pagefind over the matter pages, in batches, possibly while MkDocs writes the rest.
 
-    ``index_site`` reads the matter pages back after the whole site is written, then Pagefind
-    runs alone (at 10,000 matters about 15 s, on one core). Instead, the plugin can hand each
-    matter page over as soon as it is rendered (``add``), start Pagefind on them (``start``) and
-    collect the index once MkDocs has written everything else (``finish``): the two then share
-    the machine's cores. Only the part of a page Pagefind reads (``data-pagefind-body``) is
-    written for it, into a folder of its own; the index is the same, byte for byte, as
-    ``index_site`` makes from the written site (``tests/search``).
+    The plugin hands over each matter page as it is rendered (``add``), starts Pagefind
+    (``start``) and collects the index once MkDocs has written everything else (``finish``);
+    ``index_site`` does the same with the pages read back from a written site. Only the part of a
+    page Pagefind reads (``data-pagefind-body``) is written for it, into a folder of its own: the
+    index is the same, byte for byte, either way (``tests/search``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, batch: int = BATCH, parallel: int = PARALLEL, split: int = SPLIT) -> None:
+        self.batch, self.parallel, self.split = batch, parallel, split
         self.tmp = Path(tempfile.mkdtemp(prefix="cunwu-pagefind-"))
-        self.pages = self.tmp / "pages"
-        self.proc: subprocess.Popen | None = None
-        self.log = None
-        self.count = 0
+        self.pages: list[tuple[str, str, str]] = []  # (date sort key, path in the site, searchable part)
+        self.lang: str | None = None
+        self.pool = None
+        self.jobs: list = []
 
     def add(self, dest: str, html: str) -> None:
         """A rendered page, by its path in the site (``dongliu/2025-001/index.html``)."""
@@ -124,51 +122,70 @@ class Indexer:
         if start < 0:
             return
         end = html.find("</article>", start)
-        lang = _LANG.search(html)
-        twin = (f'<!doctype html><html lang="{lang[1] if lang else ""}"><body>'
-                f"{html[start:end if end > 0 else len(html)]}</body></html>")
-        path = self.pages / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(twin, encoding="utf-8")
-        self.count += 1
+        body = html[start:end if end > 0 else len(html)]
+        if self.lang is None:
+            lang = _LANG.search(html)
+            self.lang = lang[1] if lang else ""
+        key = _SORT.search(body)
+        self.pages.append((key[1] if key else "", dest, body))  # a quarter of the page, kept until start()
 
     def start(self) -> None:
-        if self.proc is not None or not self.count:
+        """Start Pagefind on the pages added, newest first, in batches."""
+        import concurrent.futures
+
+        if self.pool is not None or not self.pages:
             return
-        self.log = open(self.tmp / "pagefind.log", "w+b")  # noqa: SIM115 (closed in finish)
-        self.proc = subprocess.Popen(_command(self.pages, self.tmp / BUNDLE, "**/*.html"),
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.pages.sort(key=lambda p: (p[0], p[1]), reverse=True)
+        count = -(-len(self.pages) // self.batch)
+        if len(self.pages) >= self.split:
+            count = max(count, self.parallel)
+        size = -(-len(self.pages) // count)
+        self.pool = concurrent.futures.ThreadPoolExecutor(self.parallel)
+        made: set[Path] = set()
+        for b in range(count):
+            folder = self.tmp / f"batch{b}"
+            for _, dest, body in self.pages[b * size:(b + 1) * size]:
+                target = folder / "pages" / dest
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                with open(target, "w", encoding="utf-8") as out:
+                    out.write(f'<!doctype html><html lang="{self.lang}"><body>{body}</body></html>')
+            self.jobs.append((folder, self.pool.submit(_run_pagefind, folder)))
+        self.pages = []
 
     def finish(self, site_dir: Path | str) -> Path:
-        """Wait for Pagefind, then put its index, made canonical, into ``site_dir/pagefind/``."""
+        """Wait for Pagefind, merge its indexes into ``site_dir/pagefind/``; return that folder."""
         site_dir = Path(site_dir)
         try:
-            if self.proc is None:
-                return index_site(site_dir)
-            code = self.proc.wait()
-            bundle = self.tmp / BUNDLE
-            if code != 0 or not (bundle / "pagefind-entry.json").is_file():
-                self.log.seek(0)
-                raise SearchError("搜索索引没有生成（Pagefind 出错）：\n" + self.log.read().decode("utf-8", "replace"))
+            if not self.jobs:
+                raise SearchError("没有可以搜索的事项页面（data-pagefind-body）。")
+            bundles = [job.result() for _, job in self.jobs]
             out = site_dir / BUNDLE
             if out.exists():
                 shutil.rmtree(out)
-            shutil.move(str(bundle), str(out))
-            _finish_bundle(site_dir, out)
+            merge(bundles, out)
+            preload(site_dir, out)
             return out
         finally:
             self.close()
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        if self.log is not None:
-            self.log.close()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
+def _run_pagefind(folder: Path) -> Path:
+    bundle = folder / BUNDLE
+    cmd = [str(executable()), "--site", str(folder / "pages"), "--output-path", str(bundle), "--silent"]
+    for selector in EXCLUDE:
+        cmd += ["--exclude-selectors", selector]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
+        raise SearchError("搜索索引没有生成（Pagefind 出错）：\n" + (proc.stderr or proc.stdout).strip())
+    return bundle
 
 
 PRELOAD_MARK = "<!-- cunwu:pagefind-preload -->"
@@ -225,56 +242,6 @@ def _save(folder: Path, prefix: str, suffix: str, digits: int, data: bytes, leve
     return name
 
 
-def canonicalize(bundle: Path) -> None:
-    """Renumber pages newest first, sort filters; the same pages then give the same bytes."""
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for lang in entry["languages"].values():
-        prefix = lang["hash"].split("_")[0] + "_"
-        meta_path = bundle / f"pagefind.{lang['hash']}.pf_meta"
-        # [version, pages: [[fragment hash, word count]], index chunks: [[from, to, hash]],
-        #  filters: [[name, hash]], sorts: [[name, [page, ...] in ascending order]], meta keys]
-        meta = _read(meta_path)
-        version, pages, chunks, filters, sorts, keys = meta
-        new_number = _page_order(pages, sorts)
-        meta[1] = [page for _, page in sorted(zip(new_number, pages, strict=True))]
-        # The date order is now the page order, which is what a search without words returns:
-        # the list of 10,000 page numbers (21 KB gzipped in the file every search loads) can go.
-        meta[4] = [[name, [new_number[p] for p in order]] for name, order in sorts if name != "date"]
-        new_chunks = []
-        for start, end, chunk in chunks:
-            path = bundle / "index" / f"{chunk}.pf_index"
-            data = _renumber_index(gzip.decompress(path.read_bytes()), new_number)
-            path.unlink()
-            # Level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
-            new_chunks.append([start, end, _save(bundle / "index", prefix, ".pf_index", 7, data, level=6)])
-        meta[2] = new_chunks
-        new_filters = []
-        for name, chunk in sorted(filters):
-            path = bundle / "filter" / f"{chunk}.pf_filter"
-            fname, values = _read(path)
-            path.unlink()
-            values = sorted([v, sorted(new_number[p] for p in pages_of)] for v, pages_of in values)
-            new_filters.append([name, _write(bundle / "filter", prefix, ".pf_filter", 7, [fname, values])])
-        meta[3] = new_filters
-        meta_path.unlink()
-        lang["hash"] = _write(bundle, "pagefind." + prefix, ".pf_meta", 10, meta).removeprefix("pagefind.")
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def _page_order(pages: list, sorts: list) -> list[int]:
-    """New number of each page: descending ``date`` sort key (unique), then fragment hash."""
-    rank = {}
-    for name, order in sorts:
-        if name == "date":
-            rank = {page: len(order) - i for i, page in enumerate(order)}  # newest gets 1
-    key = sorted(range(len(pages)), key=lambda p: (rank.get(p, len(pages) + 1), pages[p][0]))
-    new_number = [0] * len(pages)
-    for new, old in enumerate(key):
-        new_number[old] = new
-    return new_number
-
-
 # A CBOR integer, for skipping arrays of them without decoding (C speed through ``re``).
 _INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38][\x00-\xff]|[\x19\x39][\x00-\xff]{2}|[\x1a\x3a][\x00-\xff]{4}|[\x1b\x3b][\x00-\xff]{8})"
 
@@ -296,11 +263,117 @@ def _head(b: bytes, i: int) -> tuple[int, int, int]:
     return head >> 5, int.from_bytes(b[i + 1:i + 1 + size], "big"), i + 1 + size
 
 
-def _renumber_index(data: bytes, new_number: list[int]) -> bytes:
-    """An index chunk with its pages renumbered, working on the bytes (millions of positions).
+CHUNK = 20_000  # Pagefind's chunk size: positions (and one per page) of the words in a chunk
 
-    Chunk: [[[word, [[page delta, [positions], [meta positions]], ...], []], ...]]; the positions
-    are copied as they are, each word's pages re-sorted by their new numbers and re-delta'd.
+
+def merge(bundles: list[Path], out: Path) -> None:
+    """One index from Pagefind's indexes of batches given newest first, written to ``out``.
+
+    Each batch's pages are renumbered by its ``date`` sort list (newest first) after those of the
+    batches before it. Words are gathered from every chunk of every batch with their pages' bytes
+    of positions copied as they are (millions of numbers at 10,000 matters: never decoded), then
+    sorted and cut into chunks as Pagefind does; filters are gathered and sorted likewise.
+    """
+    entries = [json.loads((b / "pagefind-entry.json").read_text(encoding="utf-8")) for b in bundles]
+    langs = {lang for e in entries for lang in e["languages"]}
+    if len(langs) != 1:
+        raise SearchError(f"搜索索引只支持一种语言，页面里有：{', '.join(sorted(langs)) or '无'}")
+    lang = langs.pop()
+    out.mkdir(parents=True)
+    for item in bundles[0].iterdir():  # pagefind.js, its WebAssembly and worker
+        if item.is_file() and item.name not in UNUSED and item.suffix != ".pf_meta" and item.name != "pagefind-entry.json":
+            shutil.copy2(item, out / item.name)
+    (out / "fragment").mkdir()
+    (out / "index").mkdir()
+    (out / "filter").mkdir()
+    prefix = entries[0]["languages"][lang]["hash"].split("_")[0] + "_"
+
+    # [version, pages: [[fragment, word count]], index chunks: [[from, to, name]],
+    #  filters: [[name, chunk]], sorts: [[name, [page, ...] ascending]], meta keys (sorted)]
+    metas = [_read(b / f"pagefind.{e['languages'][lang]['hash']}.pf_meta") for b, e in zip(bundles, entries, strict=True)]
+    keys = sorted({key for meta in metas for key in meta[5]})
+    pages: list[list] = []  # [fragment name, word count], newest first
+    words: dict[str, list] = {}  # word -> [(page, number of positions, bytes of the page's entry)]
+    filters: dict[str, dict[str, list[int]]] = {}
+    version = None
+    for bundle, meta in zip(bundles, metas, strict=True):
+        version, batch_pages, chunks, batch_filters, sorts, batch_keys = meta
+        # A word's places in the meta fields name the field by its index in the meta keys, which
+        # are those of the batch (a batch without a picture has no "image"): renumbered to all.
+        keymap = None if batch_keys == keys else [keys.index(k) for k in batch_keys]
+        if any(name != "date" for name, _ in sorts):
+            raise SearchError("搜索索引只支持按日期排序（data-pagefind-sort=\"date:…\"）")
+        number = _numbering(batch_pages, sorts, offset=len(pages))
+        for old in sorted(range(len(batch_pages)), key=number.__getitem__):
+            name, count = batch_pages[old]
+            pages.append([_move_fragment(bundle / "fragment", out / "fragment", name), count])
+        for _, _, chunk in chunks:
+            _gather_words(gzip.decompress((bundle / "index" / f"{chunk}.pf_index").read_bytes()), number, words, keymap)
+        for fname, chunk in batch_filters:
+            _, values = _read(bundle / "filter" / f"{chunk}.pf_filter")
+            target = filters.setdefault(fname, {})
+            for value, numbers in values:
+                target.setdefault(value, []).extend(number[p] for p in numbers)
+
+    index_chunks = []
+    for chunk in _chunks(sorted(words), words):
+        data = [SIGNATURE, b"\x81", _cbor_head(4, len(chunk))]
+        for word in chunk:
+            found = sorted(words[word], key=lambda e: e[0])
+            text = word.encode("utf-8")
+            data += [b"\x83", _cbor_head(3, len(text)), text, _cbor_head(4, len(found))]
+            last = 0
+            for page, _, raw in found:
+                data += [b"\x83", _cbor_head(0, page - last), raw]
+                last = page
+            data.append(b"\x80")
+        # gzip level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
+        index_chunks.append([chunk[0], chunk[-1], _save(out / "index", prefix, ".pf_index", 7, b"".join(data), 6)])
+    for this, after in zip(index_chunks, index_chunks[1:], strict=False):
+        this[1], after[0] = _prefixes(this[1], after[0])
+    meta = [version, pages, index_chunks,
+            [[name, _write(out / "filter", prefix, ".pf_filter", 7,
+                           [name, [[v, sorted(ps)] for v, ps in sorted(filters[name].items())]])]
+             for name in sorted(filters)],
+            [], keys]
+    entry = dict(entries[0])
+    entry["languages"] = {lang: {**entries[0]["languages"][lang], "page_count": len(pages),
+                                 "hash": _write(out, "pagefind." + prefix, ".pf_meta", 10, meta).removeprefix("pagefind.")}}
+    (out / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                             encoding="utf-8")
+
+
+def _numbering(pages: list, sorts: list, offset: int) -> list[int]:
+    """New number of each page of a batch: newest first by the ``date`` sort list, after ``offset``."""
+    rank = {}
+    for name, order in sorts:
+        if name == "date":
+            rank = {page: len(order) - i for i, page in enumerate(order)}  # newest gets 1
+    order = sorted(range(len(pages)), key=lambda p: (rank.get(p, len(pages) + 1), pages[p][0]))
+    number = [0] * len(pages)
+    for new, old in enumerate(order):
+        number[old] = offset + new
+    return number
+
+
+def _move_fragment(source: Path, target: Path, name: str) -> str:
+    """Move a page's fragment; a name another batch already used for other text is lengthened."""
+    src = source / f"{name}.pf_fragment"
+    new = name
+    while (target / f"{new}.pf_fragment").exists():
+        data = src.read_bytes()
+        if (target / f"{new}.pf_fragment").read_bytes() == data:
+            return new
+        new = name.split("_")[0] + "_" + hashlib.sha256(data).hexdigest()[:len(new.split("_")[1]) + 1]
+    os.replace(src, target / f"{new}.pf_fragment")
+    return new
+
+
+def _gather_words(data: bytes, number: list[int], words: dict[str, list], keymap: list[int] | None) -> None:
+    """Add an index chunk's words to ``words``, pages renumbered, positions kept as bytes.
+
+    Chunk: [[[word, [[page delta, [positions], [meta positions]], ...], []], ...]]. In the meta
+    positions a negative number -(k + 1) starts the places in meta field k: ``keymap`` renumbers k.
     """
     def expect(major: int, i: int, arg: int | None = None) -> tuple[int, int]:
         got, n, j = _head(data, i)
@@ -309,39 +382,64 @@ def _renumber_index(data: bytes, new_number: list[int]) -> bytes:
         return n, j
 
     _, i = expect(4, len(SIGNATURE), 1)
-    words, i = expect(4, i)
-    out = [SIGNATURE, b"\x81", _cbor_head(4, words)]
-    for _ in range(words):
+    count, i = expect(4, i)
+    for _ in range(count):
         _, i = expect(4, i, 3)
         length, j = expect(3, i)
-        text, i = data[i:j + length], j + length
-        count, i = expect(4, i)
-        page, entries = 0, []
-        for _ in range(count):
+        word, i = data[j:j + length].decode("utf-8"), j + length
+        pages, i = expect(4, i)
+        found = words.setdefault(word, [])
+        page = 0
+        for _ in range(pages):
             _, i = expect(4, i, 3)
             delta, i = expect(0, i)
             page += delta
             start = i
-            for _ in range(2):  # positions, meta positions: arrays of integers
-                n, i = expect(4, i)
-                found = _ints(n).match(data, i)
-                if found is None:
-                    raise SearchError("Pagefind 索引格式不认识")
-                i = found.end()
-            entries.append((new_number[page], data[start:i]))
+            positions, j = expect(4, i)
+            match = _ints(positions).match(data, j)
+            if match is None:
+                raise SearchError("Pagefind 索引格式不认识")
+            i = match.end()
+            n, j = expect(4, i)
+            match = _ints(n).match(data, j)
+            if match is None:
+                raise SearchError("Pagefind 索引格式不认识")
+            if keymap is None or n == 0:
+                raw = data[start:match.end()]
+            else:
+                places, _ = _cbor_decode(data, i)
+                raw = data[start:i] + _cbor_encode([-(keymap[-v - 1] + 1) if v < 0 else v for v in places])
+            i = match.end()
+            found.append((number[page], positions, raw))
         if data[i] != 0x80:  # the third field of a word has always been empty
             raise SearchError("Pagefind 索引格式不认识")
         i += 1
-        entries.sort(key=lambda e: e[0])
-        out += [b"\x83", text, _cbor_head(4, count)]
-        last = 0
-        for number, raw in entries:
-            out += [b"\x83", _cbor_head(0, number - last), raw]
-            last = number
-        out.append(b"\x80")
     if i != len(data):
         raise SearchError("Pagefind 索引格式不认识")
-    return b"".join(out)
+
+
+def _chunks(ordered: list[str], words: dict[str, list]) -> list[list[str]]:
+    """Words in chunks as Pagefind cuts them: a chunk ends once it holds ``CHUNK`` positions."""
+    chunks, chunk, size = [], [], 0
+    for word in ordered:
+        chunk.append(word)
+        size += sum(positions + 1 for _, positions, _ in words[word])
+        if size >= CHUNK:
+            chunks.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """Pagefind's chunk bounds: the shortest prefixes that still tell the two words apart."""
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return a[:common + 1], b[:common + 1]
 
 
 def _cbor_decode(b: bytes, i: int):

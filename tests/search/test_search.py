@@ -235,13 +235,14 @@ def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, base: s
     assert len(fetched) == len(set(fetched)), fetched
 
 
-def test_background_indexer_gives_the_same_index(site: Path, tmp_path: Path) -> None:
-    """builder.search.Indexer (pages handed over as rendered, Pagefind in the background) makes
-    the same bytes as index_site reading the written site."""
+@pytest.mark.parametrize("batch", [10_000, 7])
+def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, batch: int) -> None:
+    """builder.search.Indexer, pages handed over as rendered, Pagefind run on batches (here
+    also of 7 pages, two at a time) and their indexes merged: the same bytes as the build's."""
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     shutil.rmtree(copy / "pagefind")
-    indexer = Indexer()
+    indexer = Indexer(batch=batch, parallel=2)
     for page in sorted(copy.glob(GLOB)):
         indexer.add(page.relative_to(copy).as_posix(), page.read_text(encoding="utf-8"))
     indexer.start()
