@@ -365,7 +365,7 @@ def _move_fragment(source: Path, target: Path, name: str) -> str:
         if (target / f"{new}.pf_fragment").read_bytes() == data:
             return new
         new = name.split("_")[0] + "_" + hashlib.sha256(data).hexdigest()[:len(new.split("_")[1]) + 1]
-    os.replace(src, target / f"{new}.pf_fragment")
+    shutil.move(src, target / f"{new}.pf_fragment")  # a rename, or a copy to another disk
     return new
 
 

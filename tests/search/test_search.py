@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import PHONE, ROOT
+from searchkit import ROOT
 
-from benchmarks.browser import first_result, throttle
+from benchmarks.browser import PHONE, first_result, throttle
 from builder.search import GLOB, Indexer, index_site
 
 SPEED_TREE = "关于村东200亩耕地流转种植速生杨的事项"  # dongliu/2025-001
