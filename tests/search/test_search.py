@@ -253,3 +253,12 @@ def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, bat
                 for p in (site / "pagefind").rglob("*") if p.is_file()}
     assert made == original
     assert (copy / "search/index.html").read_bytes() == (site / "search/index.html").read_bytes()
+
+
+def test_a_lost_connection_is_said_not_spun(phone, base: str) -> None:
+    phone.route("**/pagefind/index/**", lambda route: route.abort())
+    phone.goto(base + "search/")
+    phone.locator("#cw-q").fill("补偿")
+    phone.wait_for_function("() => { const t = document.querySelector('[data-cw-status]').textContent;"
+                            " return t && !t.includes('正在'); }")
+    assert "暂时无法使用" in phone.locator("[data-cw-status]").inner_text()

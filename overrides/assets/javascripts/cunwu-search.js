@@ -18,6 +18,18 @@
   var shown = [];
   var shownCount = 0;
 
+  // Pagefind treats an index chunk that did not arrive as a word found nowhere: count its failed
+  // requests, so that a lost connection is said as such rather than as "nothing found".
+  var lost = 0;
+  var realFetch = window.fetch;
+  window.fetch = function (input) {
+    var url = String(input && input.url ? input.url : input);
+    var got = realFetch.apply(this, arguments);
+    if (url.indexOf("/pagefind/") < 0) return got;
+    return got.then(function (r) { if (!r.ok) lost++; return r; }, function (e) { lost++; throw e; });
+  };
+  var OFFLINE = "搜索暂时无法使用，请检查网络后重试，或按下面的状态、类别或村查看。";
+
   function load() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
@@ -32,8 +44,7 @@
         });
       });
       pagefind.catch(function () {
-        pagefind = null;
-        say("搜索暂时无法使用，请检查网络后重试，或按下面的状态、类别或村查看。");
+        pagefind = null; // the next search tries again
       });
     }
     return pagefind;
@@ -236,6 +247,7 @@
     var q = input.value.trim();
     var f = filters();
     var mine = ++seq;
+    var lostBefore = lost;
     remember(q, f);
     var parsed = parse(q);
     if (parsed.villages.length) {
@@ -267,7 +279,8 @@
       more.hidden = true;
       var full = hits.filter(function (h) { return h.hits === terms.length; }).length;
       if (!hits.length) {
-        say(terms.length ? "没有找到含“" + parsed.text + "”的事项。可以换一个更短的词，或减少筛选条件。"
+        if (lost > lostBefore) say(OFFLINE);
+        else say(terms.length ? "没有找到含“" + parsed.text + "”的事项。可以换一个更短的词，或减少筛选条件。"
           : "没有符合条件的事项。");
         return;
       }
@@ -276,6 +289,9 @@
       else if (full) say("找到 " + full + " 件事项，另有 " + (hits.length - full) + " 件含有其中部分词语");
       else say("没有同时含有这些词的事项；以下 " + hits.length + " 件含有其中部分词语");
       return showMore(mine);
+    }).catch(function () {
+      // A chunk of the index that did not arrive (a lost connection): say so, never spin.
+      if (mine === seq) say(OFFLINE);
     });
   }
 
