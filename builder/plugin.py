@@ -99,14 +99,15 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         records = sorted(self.report.records, key=lambda r: (r.village, r.id))
         names = {v.id: v.name for v in self.report.villages.values()}
         today, commit = site.today, site.commit
+        each = [opendata.matter_json(r, today, commit) for r in records]
         out = {
-            "data/matters.json": opendata.dumps([opendata.matter_json(r, today, commit) for r in records]),
+            "data/matters.json": opendata.dumps(each),
             "data/matters.csv": opendata.matters_csv(records, names, today, commit),
             "data/manifest.json": opendata.dumps(opendata.manifest(records, today, commit)),
             "feed.xml": opendata.feed(records, names, config.site_url or "", config.site_name, today, commit),
         }
-        for r in records:
-            out[f"data/{r.village}/{r.id}.json"] = opendata.dumps(opendata.matter_json(r, today, commit))
+        for r, one in zip(records, each, strict=True):
+            out[f"data/{r.village}/{r.id}.json"] = opendata.dumps(one)
         out["schema/record.json"] = opendata.dumps(record_schema())
         return out
 
@@ -141,13 +142,20 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
 
     def on_env(self, env, config, files):
         renderer = MatterRenderer(env, config, files, self.nav)
+        self.indexer = search.Indexer()
         for page in self.fast:
             if page.template == MATTER:
                 dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
-            else:
+                self.indexer.add(dest, html)
+                files.append(File.generated(config, dest, content=html))
+        # Pagefind indexes the matter pages while MkDocs renders and writes everything else.
+        self.searchable = bool(self.indexer.pages)  # a site with no matter yet has nothing to index
+        self.indexer.start()
+        for page in self.fast:
+            if page.template == NOTICE:
                 qr = self.qr.get(address(config, page))
-                dest, html = page.src_uri.replace("notice.md", "notice/index.html"), renderer.notice_page(page, qr)
-            files.append(File.generated(config, dest, content=html))
+                html = renderer.notice_page(page, qr)
+                files.append(File.generated(config, page.src_uri.replace("notice.md", "notice/index.html"), content=html))
         self.qr.close()
         return env
 
@@ -158,10 +166,13 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return context
 
     def on_post_build(self, config):
-        try:  # Pagefind reads the written matter pages: search/ finds them, never Material's lunr
-            search.index_site(Path(config.site_dir))
+        try:  # search/ finds matters through Pagefind's index, never Material's lunr
+            if self.searchable:
+                self.indexer.finish(Path(config.site_dir))
         except search.SearchError as exc:
             raise PluginError(str(exc)) from exc
+        finally:
+            self.indexer.close()
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content))

@@ -47,12 +47,22 @@ class _SafeMarkdown(markdown.Extension):
 _md = markdown.Markdown(extensions=["tables", "sane_lists", _SafeMarkdown()], output_format="html")
 
 
+# Text with none of these characters, and no line that Markdown reads as a block, comes out of
+# Markdown as plain paragraphs: most record text is like that, and Markdown costs 0.25 ms a call
+# (10 s of a 10,000-record build).
+_INLINE = re.compile(r"[*_`\[\]<>&\\|!#~\"'=\t]|https?:|www\.|^[ ]|[ ]$|^\s*(?:[-+]|\d+[.)])(?:\s|$)|^-+$", re.M)
+
+
 def render(text: str | None) -> Markup:
     """Markdown to HTML with raw HTML escaped and unsafe links neutralised."""
     if not text:
         return Markup("")
+    text = str(text)
+    if not _INLINE.search(text):
+        paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
+        return Markup("\n".join(f"<p>{p}</p>" for p in paragraphs))
     _md.reset()
-    return Markup(_md.convert(str(text)))
+    return Markup(_md.convert(text))
 
 
 def cn_date(value: dt.date | None) -> str:

@@ -194,3 +194,14 @@ def test_a_damaged_photo_is_refused_not_crashed_on(tmp_path: Path) -> None:
     done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site")
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "E070" in done.stderr and "road-after.jpg" in done.stderr
+
+
+def test_a_new_site_without_records_builds(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "villages.yml").write_bytes((ROOT / "content/villages.yml").read_bytes())
+    out = tmp_path / "site"
+    done = mkdocs_build(write_config(tmp_path, content), out)
+    assert done.returncode == 0, done.stderr
+    assert "暂无事项" in (out / "index.html").read_text(encoding="utf-8")
+    assert json.loads((out / "data/matters.json").read_text(encoding="utf-8")) == []
