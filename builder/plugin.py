@@ -23,9 +23,11 @@ from . import images, opendata, search
 from .cli import emit
 from .fastpages import FAST, MATTER, NOTICE, MatterRenderer, QrCodes
 from .guide import guide_markdown
+from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
+from .present import url_of
 from .settings import Settings, build_date
-from .site import Site, build_site
+from .site import Site, build_site, record_order
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -67,6 +69,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         report = validate(self.content, self.settings, self.today)
         self._report_problems(report)
         self.report = report
+        # QR codes take a second core from here on, while this one renders the pages.
+        self.qr = QrCodes([(config.site_url or "") + url_of(r) for r in sorted(report.records, key=record_order)])
         return config
 
     def _report_problems(self, report: Report) -> None:
@@ -85,7 +89,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         site.pages.append(search.search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template not in FAST}
         self.fast = [p for p in site.pages if p.template in FAST]
-        self.qr = QrCodes([address(config, p) for p in self.fast if p.template == NOTICE])
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
@@ -96,7 +99,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return files
 
     def _data_files(self, site: Site, config) -> dict[str, bytes]:
-        records = sorted(self.report.records, key=lambda r: (r.village, r.id))
+        records = sorted(self.report.records, key=record_order)
         names = {v.id: v.name for v in self.report.villages.values()}
         today, commit = site.today, site.commit
         each = [opendata.matter_json(r, today, commit) for r in records]
@@ -108,7 +111,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         }
         for r, one in zip(records, each, strict=True):
             out[f"data/{r.village}/{r.id}.json"] = opendata.dumps(one)
-        out["schema/record.json"] = opendata.dumps(record_schema())
+        out["schema/record.json"] = schema_json(record_schema()).encode("utf-8")
         return out
 
     def _add_asset(self, files: Files, config, asset) -> None:

@@ -201,11 +201,15 @@ def _village_context(v: Village, matters: list[dict]) -> dict:
     }
 
 
+def record_order(record: Record) -> tuple[str, str]:
+    return (record.village, record.id)
+
+
 def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
                site_name: str) -> Site:
     """Every page and file of the site, in a stable order."""
     site = Site(today, commit)
-    records = sorted(report.records, key=lambda r: (r.village, r.id))
+    records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
     for r in records:
         by_village[r.village].append(r)
