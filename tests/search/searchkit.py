@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from benchmarks.build import cunwu_config
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -17,18 +17,8 @@ TODAY = "2026-11-20"
 SUBPATH = "cunwu"
 
 
-def write_config(tmp: Path, content: Path, site_url: str) -> Path:
-    """A copy of mkdocs.yml pointing back into the project, with another site_url."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / "docs")
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["site_url"] = site_url
-    for entry in config["plugins"]:
-        if isinstance(entry, dict) and "cunwu" in entry:
-            entry["cunwu"]["content"] = str(content)
-    path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+# One copy of mkdocs.yml pointing back into the project, shared with the benchmarks.
+write_config = cunwu_config
 
 
 def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:

@@ -8,26 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+from benchmarks.build import cunwu_config
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-20"
 SUBPATH = "cunwu"
 
 
-def write_config(tmp: Path, content: Path, site_url: str = "https://example.org/cunwu/") -> Path:
-    """A copy of mkdocs.yml whose paths point back into the project (or at ``content``)."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = yaml.load(text, Loader=yaml.SafeLoader)
-    config["docs_dir"] = str(ROOT / "docs")
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["site_url"] = site_url
-    for entry in config["plugins"]:
-        if isinstance(entry, dict) and "cunwu" in entry:
-            entry["cunwu"]["content"] = str(content)
-    path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+# One copy of mkdocs.yml pointing back into the project, shared with the benchmarks.
+write_config = cunwu_config
 
 
 def mkdocs_build(config: Path, site_dir: Path, today: str = TODAY) -> subprocess.CompletedProcess:
