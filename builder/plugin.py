@@ -177,6 +177,12 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         finally:
             self.indexer.close()
 
+    def on_build_error(self, error):
+        # A failed build must not leave the QR process or Pagefind's batches running behind it.
+        for worker in (getattr(self, "qr", None), getattr(self, "indexer", None)):
+            if worker is not None:
+                worker.close()
+
     def on_serve(self, server, config, builder):
         server.watch(str(self.content))
         return server
