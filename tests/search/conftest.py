@@ -1,30 +1,10 @@
-"""Fixtures: the sample site built with a sub-path site_url, served under /cunwu/, and Chromium."""
+"""Fixtures: a phone page in the session's Chromium (the sample site is tests/conftest.py's)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from searchkit import ROOT, SUBPATH, mkdocs_build, write_config
 
-from benchmarks.browser import PHONE, serve
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("search-site")
-    config = write_config(tmp, ROOT / "content", site_url=f"http://127.0.0.1:8000/{SUBPATH}/")
-    out = tmp / "site"
-    done = mkdocs_build(config, out)
-    assert done.returncode == 0, done.stderr
-    return out
-
-
-@pytest.fixture(scope="session")
-def base(site: Path) -> str:
-    """http://127.0.0.1:PORT/cunwu/ : the site from a sub-path, as on GitHub Pages."""
-    with serve(site, SUBPATH) as url:
-        yield url
+from benchmarks.browser import PHONE
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from searchkit import ROOT
+from buildkit import ROOT
 
 from benchmarks.browser import PHONE, first_result, throttle
 from builder.search import GLOB, Indexer, index_site
@@ -27,8 +27,8 @@ def records(village: str | None = None) -> list[Path]:
     return sorted((ROOT / "content").glob(f"{village or '*'}/*.md"))
 
 
-def search(page, base: str, query: str) -> None:
-    page.goto(base + "search/")
+def search(page, served: str, query: str) -> None:
+    page.goto(served + "search/")
     page.locator("#cw-q").fill(query)
     page.locator(RESULTS).first.wait_for()
 
@@ -37,8 +37,8 @@ def titles(page) -> list[str]:
     return page.locator(f"{RESULTS} .cw-item__title").all_inner_texts()
 
 
-def test_speed_tree_found_filtered_and_opened(phone, base: str) -> None:
-    search(phone, base, "速生杨")
+def test_speed_tree_found_filtered_and_opened(phone, served: str) -> None:
+    search(phone, served, "速生杨")
     assert titles(phone)[0] == SPEED_TREE
     first = phone.locator(RESULTS).first
     meta = first.locator(".cw-item__meta").inner_text()
@@ -56,12 +56,12 @@ def test_speed_tree_found_filtered_and_opened(phone, base: str) -> None:
     phone.locator("select[data-cw-filter=village]").select_option("")
     phone.locator(f"{RESULTS} .cw-item__title", has_text=SPEED_TREE).wait_for()
     phone.locator(f"{RESULTS} a", has_text=SPEED_TREE).click()
-    phone.wait_for_url(base + "dongliu/2025-001/")
+    phone.wait_for_url(served + "dongliu/2025-001/")
     assert phone.locator("h1").inner_text() == SPEED_TREE
 
 
-def test_status_filter_narrows_to_that_status(phone, base: str) -> None:
-    search(phone, base, "补偿")
+def test_status_filter_narrows_to_that_status(phone, served: str) -> None:
+    search(phone, served, "补偿")
     everything = titles(phone)
     phone.locator("select[data-cw-filter=status]").select_option("completed")
     phone.wait_for_function("n => document.querySelectorAll('[data-cw-results] .cw-item').length < n",
@@ -70,16 +70,16 @@ def test_status_filter_narrows_to_that_status(phone, base: str) -> None:
     assert badges and set(badges) == {"已办结"}
 
 
-def test_road_hardening_finds_the_road_matters(phone, base: str) -> None:
-    search(phone, base, "道路硬化")
+def test_road_hardening_finds_the_road_matters(phone, served: str) -> None:
+    search(phone, served, "道路硬化")
     found = titles(phone)
     # Matters with both words come first; the road hardened in 水泥 has 硬化 but not 道路, and is next.
     assert found[:2] == [LAMPS, ROAD] or found[:2] == [ROAD, LAMPS], found
     assert "部分词语" in phone.locator("[data-cw-status]").inner_text()
 
 
-def test_village_name_lists_that_village(phone, base: str) -> None:
-    phone.goto(base + "search/?q=东柳村")
+def test_village_name_lists_that_village(phone, served: str) -> None:
+    phone.goto(served + "search/?q=东柳村")
     phone.locator(RESULTS).first.wait_for()
     items = phone.locator(f"{RESULTS} .cw-item__meta").all_inner_texts()
     more = phone.locator("[data-cw-more]")
@@ -95,8 +95,8 @@ def test_village_name_lists_that_village(phone, base: str) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
-def test_year_and_category_filters_without_words(phone, base: str) -> None:
-    phone.goto(base + "search/")
+def test_year_and_category_filters_without_words(phone, served: str) -> None:
+    phone.goto(served + "search/")
     phone.locator("select[data-cw-filter=year]").select_option("2025")
     phone.locator("select[data-cw-filter=category]").select_option("public-works")
     phone.locator(RESULTS).first.wait_for()
@@ -106,22 +106,22 @@ def test_year_and_category_filters_without_words(phone, base: str) -> None:
     assert all("公益事业与基础设施" in m for m in phone.locator(f"{RESULTS} .cw-item__meta").all_inner_texts())
 
 
-def test_nothing_found_says_so(phone, base: str) -> None:
-    phone.goto(base + "search/")
+def test_nothing_found_says_so(phone, served: str) -> None:
+    phone.goto(served + "search/")
     phone.locator("#cw-q").fill("机场")  # 机 and 场 begin words of some matters (机动地, 市场): not enough
     phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.includes('没有')")
     assert phone.locator(RESULTS).count() == 0
 
 
-def test_header_and_home_lead_to_search(phone, base: str) -> None:
-    phone.goto(base + "dongliu/2025-002/")
+def test_header_and_home_lead_to_search(phone, served: str) -> None:
+    phone.goto(served + "dongliu/2025-002/")
     link = phone.locator("header a.cw-hsearch")
     assert link.is_visible()
     box = link.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44 and box["x"] + box["width"] <= 360
     link.click()
-    phone.wait_for_url(base + "search/")
-    phone.goto(base)
+    phone.wait_for_url(served + "search/")
+    phone.goto(served)
     phone.locator("#cw-home-q").fill("速生杨")
     phone.locator("#cw-home-q").press("Enter")
     phone.wait_for_url(re.compile(r"/cunwu/search/\?q="))
@@ -129,8 +129,8 @@ def test_header_and_home_lead_to_search(phone, base: str) -> None:
     assert titles(phone)[0] == SPEED_TREE
 
 
-def test_fits_a_360px_phone(phone, base: str) -> None:
-    search(phone, base, "补偿")
+def test_fits_a_360px_phone(phone, served: str) -> None:
+    search(phone, served, "补偿")
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360
     for sel in ("#cw-q", ".cw-search__go", "select[data-cw-filter=village]", f"{RESULTS} a"):
@@ -141,37 +141,37 @@ def test_fits_a_360px_phone(phone, base: str) -> None:
     assert size == "16px", "smaller inputs make phones zoom in on focus"
 
 
-def test_only_our_server_is_asked(phone, base: str) -> None:
+def test_only_our_server_is_asked(phone, served: str) -> None:
     hosts: set[str] = set()
     phone.on("request", lambda r: hosts.add(urlparse(r.url).netloc))
-    search(phone, base, "速生杨")
-    assert hosts == {urlparse(base).netloc}
+    search(phone, served, "速生杨")
+    assert hosts == {urlparse(served).netloc}
 
 
-def test_without_javascript_the_page_offers_lists(browser, base: str) -> None:
+def test_without_javascript_the_page_offers_lists(browser, served: str) -> None:
     context = browser.new_context(**PHONE, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(base + "search/")
+        page.goto(served + "search/")
         assert not page.locator("#cw-q").is_visible(), "a search box that cannot search is not shown"
         assert "搜索需要浏览器开启 JavaScript" in page.locator("article").inner_text()
         page.locator("article a", has_text="已办结").click()
-        page.wait_for_url(base + "status/completed/")
+        page.wait_for_url(served + "status/completed/")
         assert page.locator(".cw-item").count() > 0
-        page.goto(base)
+        page.goto(served)
         assert not page.locator("#cw-home-q").is_visible()
         assert page.locator("header a.cw-hsearch").is_visible()
     finally:
         context.close()
 
 
-def test_first_result_within_3s_on_a_slow_phone(browser, base: str) -> None:
+def test_first_result_within_3s_on_a_slow_phone(browser, served: str) -> None:
     context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
         cdp = context.new_cdp_session(page)
         throttle(cdp)
-        out = first_result(page, base, "速生杨", cdp=cdp, timeout=30)
+        out = first_result(page, served, "速生杨", cdp=cdp, timeout=30)
     finally:
         context.close()
     assert out["titles"][0] == SPEED_TREE
@@ -213,8 +213,8 @@ def test_index_does_not_depend_on_the_disk(site: Path, tmp_path: Path) -> None:
     if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
         pytest.skip("no second file system to compare with")
     bundles = []
-    for base in (tmp_path, shm):
-        copy = Path(tempfile.mkdtemp(dir=base)) / "site"
+    for served in (tmp_path, shm):
+        copy = Path(tempfile.mkdtemp(dir=served)) / "site"
         shutil.copytree(site, copy)
         try:
             bundle = index_site(copy)
@@ -224,13 +224,13 @@ def test_index_does_not_depend_on_the_disk(site: Path, tmp_path: Path) -> None:
     assert bundles[0] == bundles[1]
 
 
-def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, base: str, site: Path) -> None:
+def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, served: str, site: Path) -> None:
     html = (site / "search/index.html").read_text()
     assert "cunwu:pagefind-preload" not in html
     assert html.count('rel="preload"') == 3 and 'rel="modulepreload"' in html
     fetched: list[str] = []
     phone.on("request", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
-    search(phone, base, "速生杨")
+    search(phone, served, "速生杨")
     phone.wait_for_load_state("networkidle")
     assert len(fetched) == len(set(fetched)), fetched
 
@@ -255,9 +255,9 @@ def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, bat
     assert (copy / "search/index.html").read_bytes() == (site / "search/index.html").read_bytes()
 
 
-def test_a_lost_connection_is_said_not_spun(phone, base: str) -> None:
+def test_a_lost_connection_is_said_not_spun(phone, served: str) -> None:
     phone.route("**/pagefind/index/**", lambda route: route.abort())
-    phone.goto(base + "search/")
+    phone.goto(served + "search/")
     phone.locator("#cw-q").fill("补偿")
     phone.wait_for_function("() => { const t = document.querySelector('[data-cw-status]').textContent;"
                             " return t && !t.includes('正在'); }")

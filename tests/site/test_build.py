@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from buildkit import ROOT, SITE_URL, copy_content, mkdocs_build, write_config
 from PIL import Image
-from sitekit import ROOT, copy_content, mkdocs_build, write_config
 
 from builder.schema import CATEGORIES
 from builder.status import STATUSES
@@ -139,7 +139,7 @@ def test_image_attachments_lose_exif_and_get_a_phone_copy(site: Path) -> None:
 
 
 def test_same_content_and_date_give_identical_site(site: Path, tmp_path: Path) -> None:
-    config = write_config(tmp_path, ROOT / "content", site_url="http://127.0.0.1/cunwu/")
+    config = write_config(tmp_path, ROOT / "content", site_url=SITE_URL)
     again = tmp_path / "again"
     assert mkdocs_build(config, again).returncode == 0
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}

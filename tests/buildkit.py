@@ -1,4 +1,4 @@
-"""Helpers for the site tests: real `mkdocs build` runs of the project on copies of its content."""
+"""Helpers of the site and search tests: real `mkdocs build` runs of the project on copies of its content."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from pathlib import Path
 
 from benchmarks.build import cunwu_config
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-20"
 SUBPATH = "cunwu"
+# The address the sample site is built for; the browser tests serve it from this sub-path.
+SITE_URL = f"http://127.0.0.1:8000/{SUBPATH}/"
 
 
 # One copy of mkdocs.yml pointing back into the project, shared with the benchmarks.
