@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from .present import url_of
 from .schema import CATEGORIES
-from .site import sha256
 from .status import STATUSES
 from .validate import Record
 
@@ -123,5 +122,5 @@ def manifest(records: list[Record], today: dt.date, commit: str) -> dict:
     return {
         "build_date": today.isoformat(),
         "commit": commit,
-        "records": [{"file": f"content/{r.village}/{r.id}.md", "sha256": sha256(r), "url": url_of(r)} for r in records],
+        "records": [{"file": f"content/{r.village}/{r.id}.md", "sha256": r.sha256, "url": url_of(r)} for r in records],
     }

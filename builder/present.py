@@ -157,11 +157,17 @@ def money(record: Record) -> dict | None:
     return out
 
 
+def latest_date(record: Record) -> dt.date | None:
+    """The date of the furthest step reached: what lists show and sort by."""
+    d = record.data
+    return next((d[k]["date"] for k in ("result", "disclosure", "resolution", "review", "deliberation", "proposal")
+                 if k in d and "date" in d[k]), None)
+
+
 def summary_line(record: Record) -> dict:
     """What a list shows of a matter."""
     d = record.data
-    latest = next((d[k]["date"] for k in ("result", "disclosure", "resolution", "review", "deliberation", "proposal")
-                   if k in d and "date" in d[k]), None)
+    latest = latest_date(record)
     return {
         "id": record.id, "village": record.village, "title": d["title"], "url": url_of(record),
         "status": record.derived.status, "status_label": STATUSES[record.derived.status],

@@ -8,7 +8,6 @@ only need a new adapter.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .checks import LABELS
-from .present import money, next_due, progress, steps, summary_line, url_of
+from .present import latest_date, money, next_due, progress, steps, summary_line, url_of
 from .records import Village
 from .schema import CATEGORIES, MEETINGS
 from .status import OVERDUE, STATUSES, passed
@@ -81,10 +80,6 @@ def attachments(record: Record, content: Path) -> list[dict]:
     return out
 
 
-def sha256(record: Record) -> str:
-    return hashlib.sha256(record.raw.path.read_bytes()).hexdigest()
-
-
 def matter_context(record: Record, village: Village, content: Path, today: dt.date, repo: dict) -> dict:
     d = record.data
     rel = f"content/{record.village}/{record.id}.md"
@@ -101,7 +96,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "attachments": attachments(record, content),
         "corrections": [{"date": cn_date(c["date"]), "reason": c["reason"]} for c in d.get("corrections") or []],
         "body": render(record.raw.body),
-        "sha256": sha256(record),
+        "sha256": record.sha256,
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
         "data_url": f"data/{record.village}/{record.id}.json",
@@ -176,15 +171,8 @@ def stats(records: list[Record]) -> dict:
     }
 
 
-def group_by(records: list[Record], key) -> dict:
-    out: dict = defaultdict(list)
-    for r in records:
-        out[key(r)].append(summary_line(r))
-    return out
-
-
 def newest_first(records: list[Record]) -> list[Record]:
-    return sorted(records, key=lambda r: (summary_line(r)["iso"], r.village, r.id), reverse=True)
+    return sorted(records, key=lambda r: (latest_date(r) or dt.date.min, r.village, r.id), reverse=True)
 
 
 def _village_context(v: Village, matters: list[dict]) -> dict:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,11 @@ class Record:
     @property
     def id(self) -> str:
         return self.data["id"]
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """Of the file's bytes as committed: shown on the matter page and in the manifest."""
+        return hashlib.sha256(self.raw.path.read_bytes()).hexdigest()
 
 
 @dataclass
