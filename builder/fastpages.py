@@ -16,7 +16,7 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-import segno
+import zxingcpp
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File
@@ -28,6 +28,7 @@ MATTER = "cunwu/matter.html"
 NOTICE = "cunwu/notice.html"
 FAST = (MATTER, NOTICE)
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")
+_DARK = re.compile(rb"\x00+")
 
 
 class MatterRenderer:
@@ -60,7 +61,7 @@ class MatterRenderer:
         m = page.context
         return self.notice.render(
             config=self.config,
-            base_url="../../..",
+            base_url="../..",
             page=SimpleNamespace(canonical_url=(self.config.site_url or "") + m["notice_url"],
                                  meta={"description": page.description}),
             cunwu=m,
@@ -68,19 +69,35 @@ class MatterRenderer:
         )
 
 
-def qr_svg(url: str) -> str:
-    """The notice's QR code as inline SVG, so it prints without another download. A fixed mask
-    spares segno trying all eight (5 ms to 1.5 ms a code); any mask scans."""
-    return segno.make(url, error="m", mask=3).svg_inline(scale=3, border=2, title="扫码查看网页")
+def qr_svg(url: str, border: int = 2) -> Markup:
+    """The notice's QR code as inline SVG, so it prints without another download.
+
+    zxing-cpp encodes it (error correction M) in 0.2 ms, against 1.3 ms for segno; the path draws
+    each row's runs of dark modules as strokes one module wide, in module units (CSS sizes it)."""
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = code.to_image(scale=1, add_quiet_zones=False)  # one byte a module, 0 for dark
+    n, cells = image.shape[0], bytes(image)
+    path = []
+    for y in range(n):
+        x = None  # where the pen stopped on this row
+        for run in _DARK.finditer(cells, y * n, (y + 1) * n):
+            start, length = run.start() - y * n, run.end() - run.start()
+            path.append(f"M{border + start} {border + y}.5h{length}" if x is None else f"m{start - x} 0h{length}")
+            x = start + length
+    size = n + 2 * border
+    return Markup(f'<svg class="cw-qr" viewBox="0 0 {size} {size}" width="{3 * size}" height="{3 * size}" '
+                  f'shape-rendering="crispEdges" role="img"><title>扫码查看网页</title>'
+                  f'<rect width="{size}" height="{size}" fill="#fff"/>'
+                  f'<path stroke="#000" d="{"".join(path)}"/></svg>')
 
 
 def _qr_chunk(urls: list[str]) -> list[str]:
-    return [qr_svg(u) for u in urls]
+    return [str(qr_svg(u)) for u in urls]
 
 
 class QrCodes:
-    """QR codes made in a second process while this one renders pages: at 1.5 ms a code they
-    were the largest single cost of a build. Falls back to this process where forking fails."""
+    """QR codes made in a second process while this one renders pages (10,000 notices: 3 s).
+    Falls back to this process where forking fails."""
 
     def __init__(self, urls: list[str], chunk: int = 500) -> None:
         self.urls = urls
@@ -100,7 +117,7 @@ class QrCodes:
         if url not in self.codes:
             self._collect()
         if url not in self.codes:
-            self.codes[url] = Markup(qr_svg(url))
+            self.codes[url] = qr_svg(url)
         return self.codes[url]
 
     def _collect(self) -> None:

@@ -25,7 +25,7 @@ from .fastpages import FAST, MATTER, NOTICE, MatterRenderer, QrCodes
 from .guide import guide_markdown
 from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
-from .present import url_of
+from .present import notice_url, url_of
 from .settings import Settings, build_date
 from .site import Site, build_site, record_order
 from .validate import Report, validate
@@ -70,7 +70,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self._report_problems(report)
         self.report = report
         # QR codes take a second core from here on, while this one renders the pages.
-        self.qr = QrCodes([(config.site_url or "") + url_of(r) for r in sorted(report.records, key=record_order)])
+        self.qr = QrCodes([(config.site_url or "") + url_of(r) for r in sorted(report.records, key=record_order)
+                           if notice_url(r)])
         return config
 
     def _report_problems(self, report: Report) -> None:
@@ -158,7 +159,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             if page.template == NOTICE:
                 qr = self.qr.get(address(config, page))
                 html = renderer.notice_page(page, qr)
-                files.append(File.generated(config, page.src_uri.replace("notice.md", "notice/index.html"), content=html))
+                files.append(File.generated(config, page.src_uri.replace("notice.md", "notice.html"), content=html))
         self.qr.close()
         return env
 

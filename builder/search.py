@@ -45,8 +45,8 @@ from .status import STATUSES
 from .validate import Report
 
 BUNDLE = "pagefind"  # the folder under site/ that holds the index and pagefind.js
-# Only matter pages are indexed; they sit at <village>/<id>/index.html. Reading only that level
-# skips notices (<village>/<id>/notice/) and halves the HTML Pagefind parses on a large site.
+# Only matter pages are indexed; they sit at <village>/<id>/index.html. Reading only those skips
+# notices (<village>/<id>/notice.html) and halves the HTML Pagefind parses on a large site.
 GLOB = "*/*/index.html"
 # Parts of a matter page that are the same words on every page (step names, "应到 46 人，实到 39 人",
 # vote shares, dates, money lines): nobody searches them, and at 10,000 matters leaving them out
@@ -110,7 +110,7 @@ class Indexer:
 
     def __init__(self, batch: int = BATCH, parallel: int = PARALLEL, split: int = SPLIT) -> None:
         self.batch, self.parallel, self.split = batch, parallel, split
-        self.tmp = Path(tempfile.mkdtemp(prefix="cunwu-pagefind-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="cunwu-pagefind-", dir=scratch_dir()))
         self.pages: list[tuple[str, str, str]] = []  # (date sort key, path in the site, searchable part)
         self.lang: str | None = None
         self.pool = None
@@ -175,6 +175,19 @@ class Indexer:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def scratch_dir(need: int = 2 << 30) -> str | None:
+    """Where Pagefind's pages and batches go: memory (/dev/shm) when it has room, else the default.
+
+    They are written once, read once and deleted. On the disk of a small cloud machine, writing
+    10,000 pages in folders of their own cost 6 s of system time; in memory, 0.5 s."""
+    shm = "/dev/shm"
+    try:
+        stat = os.statvfs(shm)
+    except OSError:
+        return None
+    return shm if os.access(shm, os.W_OK) and stat.f_bavail * stat.f_frsize >= need else None
 
 
 def _run_pagefind(folder: Path) -> Path:
@@ -365,7 +378,10 @@ def _move_fragment(source: Path, target: Path, name: str) -> str:
         if (target / f"{new}.pf_fragment").read_bytes() == data:
             return new
         new = name.split("_")[0] + "_" + hashlib.sha256(data).hexdigest()[:len(new.split("_")[1]) + 1]
-    shutil.move(src, target / f"{new}.pf_fragment")  # a rename, or a copy to another disk
+    try:
+        os.rename(src, target / f"{new}.pf_fragment")
+    except OSError:  # batches in memory (/dev/shm), the site on disk: bytes copied, not metadata
+        (target / f"{new}.pf_fragment").write_bytes(src.read_bytes())
     return new
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .checks import LABELS
-from .present import latest_date, money, next_due, progress, steps, summary_line, url_of
+from .present import latest_date, money, next_due, notice_url, progress, steps, summary_line, url_of
 from .records import Village
 from .schema import CATEGORIES, MEETINGS
 from .status import OVERDUE, STATUSES, passed
@@ -100,7 +100,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
         "data_url": f"data/{record.village}/{record.id}.json",
-        "notice_url": f"{url_of(record)}notice/",
+        "notice_url": notice_url(record),
         "qr_url": f"{url_of(record)}qr.svg",
     }
 
@@ -250,7 +250,8 @@ def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, re
     base = url_of(r)
     description = f"{v.name} · {ctx['status_label']} · {r.data.get('summary') or ctx['next']}"[:160]
     site.pages.append(Page(f"{base}index.md", "cunwu/matter.html", r.data["title"], description, ctx))
-    site.pages.append(Page(f"{base}notice.md", "cunwu/notice.html", r.data["title"] + "（公告）", description,
-                           {**ctx, "notice": notice_context(r, v, today)}))
+    if ctx["notice_url"]:  # a notice before the vote would have nothing to announce
+        site.pages.append(Page(f"{base}notice.md", "cunwu/notice.html", r.data["title"] + "（公告）", description,
+                               {**ctx, "notice": notice_context(r, v, today)}))
     for a in ctx["attachments"]:
         site.assets.append(Asset(a["dest"], source=a["path"], image=a["image"]))

@@ -186,7 +186,7 @@ def test_only_matters_are_indexed(site: Path) -> None:
     assert not (site / "pagefind/pagefind-ui.js").exists()
     html = (site / "index.html").read_text()
     assert "data-pagefind-body" not in html and "md-search" not in html
-    notice = (site / "dongliu/2025-001/notice/index.html").read_text()
+    notice = (site / "dongliu/2025-001/notice.html").read_text()
     assert "data-pagefind-body" not in notice
 
 

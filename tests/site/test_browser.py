@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
+from buildkit import SITE_URL
+from PIL import Image
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PAGES = {
@@ -94,7 +97,17 @@ def test_text_is_large_enough_and_taps_are_big(phone, served: str) -> None:
 def test_notice_prints_on_one_a4_page(browser, served: str, tmp_path: Path) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(served + "dongliu/2025-001/notice/")
+    page.goto(served + "dongliu/2025-001/notice.html")
     pdf = page.pdf(format="A4", print_background=False)
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
     context.close()
+
+
+def test_notice_qr_code_scans_to_its_matter_page(browser, served: str, tmp_path: Path) -> None:
+    context = browser.new_context(device_scale_factor=2)
+    page = context.new_page()
+    page.goto(served + "dongliu/2026-003/notice.html")
+    page.locator(".notice__qr svg").screenshot(path=tmp_path / "qr.png")
+    context.close()
+    found = [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "qr.png"))]
+    assert found == [SITE_URL + "dongliu/2026-003/"]  # the configured address, wherever it is served

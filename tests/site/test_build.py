@@ -23,7 +23,7 @@ def page(site: Path, path: str) -> str:
 
 
 def test_every_page_kind_is_built(site: Path) -> None:
-    for path in ["", "dongliu", "dongliu/2025-001", "dongliu/2025-001/notice", "stats", "data", "about",
+    for path in ["", "dongliu", "dongliu/2025-001", "stats", "data", "about",
                  *(f"status/{k}" for k in STATUSES), *(f"category/{k}" for k in CATEGORIES)]:
         assert (site / path / "index.html").is_file(), path
     records = sorted(ROOT.glob("content/*/*.md"))
@@ -110,13 +110,27 @@ def test_open_data(site: Path) -> None:
         assert hashlib.sha256((ROOT / item["file"]).read_bytes()).hexdigest() == item["sha256"]
 
 
+def notice(site: Path, matter: str) -> str:
+    return (site / matter / "notice.html").read_text(encoding="utf-8")
+
+
 def test_notice_prints_without_chrome_with_qr(site: Path) -> None:
-    html = page(site, "dongliu/2025-001/notice")
+    html = notice(site, "dongliu/2025-001")
     assert "md-header" not in html and "md-sidebar" not in html
     assert "关于村东200亩耕地流转种植速生杨实施结果的公告" in html
     assert "<svg" in html and "村务监督委员会" in html and "东柳村村民委员会" in html
-    resolution = page(site, "dongliu/2026-003/notice")
+    resolution = notice(site, "dongliu/2026-003")
     assert "的决议公告" in resolution and "公示期" in resolution
+    assert 'href="../../assets/stylesheets/notice.css"' in resolution and '<a href="./">返回事项页面</a>' in resolution
+
+
+def test_a_notice_only_once_the_matter_has_been_put_to_the_vote(site: Path) -> None:
+    for path in sorted(ROOT.glob("content/*/*.md")):
+        matter = f"{path.parent.name}/{path.stem}"
+        voted = "\nresolution:" in path.read_text(encoding="utf-8")
+        assert (site / matter / "notice.html").is_file() == voted, matter
+        assert ('href="notice.html">打印公告' in page(site, matter)) == voted, matter
+        assert not (site / matter / "notice").exists()
 
 
 def test_statistics_are_svg_without_script(site: Path) -> None:
