@@ -102,16 +102,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def _data_files(self, site: Site, config) -> dict[str, bytes]:
         records = sorted(self.report.records, key=record_order)
         names = {v.id: v.name for v in self.report.villages.values()}
-        today, commit = site.today, site.commit
-        each = [opendata.matter_json(r, today, commit) for r in records]
-        out = {
-            "data/matters.json": opendata.dumps(each),
-            "data/matters.csv": opendata.matters_csv(records, names, today, commit),
-            "data/manifest.json": opendata.dumps(opendata.manifest(records, today, commit)),
-            "feed.xml": opendata.feed(records, names, config.site_url or "", config.site_name, today, commit),
-        }
-        for r, one in zip(records, each, strict=True):
-            out[f"data/{r.village}/{r.id}.json"] = opendata.dumps(one)
+        out = opendata.published(records, names, config.site_url or "", config.site_name, site.today, site.commit)
         out["schema/record.json"] = schema_json(record_schema()).encode("utf-8")
         return out
 

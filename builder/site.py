@@ -99,7 +99,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "sha256": record.sha256,
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
-        "data_url": f"data/{record.village}/{record.id}.json",
+        "data_url": f"data/villages/{record.village}.json",
         "notice_url": notice_url(record),
         "qr_url": f"{url_of(record)}qr.svg",
     }

@@ -100,7 +100,8 @@ def test_open_data(site: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:5] == ["村", "编号", "标题", "类别", "状态"] and len(rows) == len(matters) + 1
-    assert json.loads((site / "data/dongliu/2025-001.json").read_text(encoding="utf-8"))["id"] == "2025-001"
+    dongliu = json.loads((site / "data/villages/dongliu.json").read_text(encoding="utf-8"))
+    assert dongliu == [m for m in matters if m["village"] == "dongliu"] and len(dongliu) >= 10
     feed = ET.parse(site / "feed.xml").getroot()
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) >= 10
