@@ -10,8 +10,6 @@ as long as its matter template has a ``content`` block.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -89,47 +87,3 @@ def qr_svg(url: str, border: int = 2) -> Markup:
                   f'shape-rendering="crispEdges" role="img"><title>扫码查看网页</title>'
                   f'<rect width="{size}" height="{size}" fill="#fff"/>'
                   f'<path stroke="#000" d="{"".join(path)}"/></svg>')
-
-
-def _qr_chunk(urls: list[str]) -> list[str]:
-    return [str(qr_svg(u)) for u in urls]
-
-
-class QrCodes:
-    """QR codes made in a second process while this one renders pages (10,000 notices: 3 s).
-    Falls back to this process where forking fails."""
-
-    def __init__(self, urls: list[str], chunk: int = 500) -> None:
-        self.urls = urls
-        self.codes: dict[str, Markup] = {}
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self.jobs: list = []
-        if len(urls) < chunk:  # a small site: not worth a process
-            return
-        try:
-            self.pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            self.jobs = [(urls[i:i + chunk], self.pool.submit(_qr_chunk, urls[i:i + chunk]))
-                         for i in range(0, len(urls), chunk)]
-        except (OSError, ValueError):
-            self.pool, self.jobs = None, []
-
-    def get(self, url: str) -> Markup:
-        if url not in self.codes:
-            self._collect()
-        if url not in self.codes:
-            self.codes[url] = qr_svg(url)
-        return self.codes[url]
-
-    def _collect(self) -> None:
-        while self.jobs:
-            urls, job = self.jobs.pop(0)
-            try:
-                self.codes.update(zip(urls, map(Markup, job.result()), strict=True))
-            except Exception:  # a broken worker: the codes are made here instead
-                break
-            if self.codes.keys() >= {*urls}:
-                return
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)

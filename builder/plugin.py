@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from markupsafe import escape
@@ -21,13 +22,13 @@ from mkdocs.structure.files import File, Files
 
 from . import images, opendata, search
 from .cli import emit
-from .fastpages import FAST, MATTER, NOTICE, MatterRenderer, QrCodes
+from .fastpages import FAST, MATTER, NOTICE, MatterRenderer, qr_svg
 from .guide import guide_markdown
 from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
-from .present import notice_url, url_of
 from .settings import Settings, build_date
-from .site import Site, build_site, record_order
+from .sidework import SideWork, SideWorkError, fork_from, write_files
+from .site import build_site, record_order
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -69,9 +70,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         report = validate(self.content, self.settings, self.today)
         self._report_problems(report)
         self.report = report
-        # QR codes take a second core from here on, while this one renders the pages.
-        self.qr = QrCodes([(config.site_url or "") + url_of(r) for r in sorted(report.records, key=record_order)
-                           if notice_url(r)])
         return config
 
     def _report_problems(self, report: Report) -> None:
@@ -93,18 +91,22 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
-        for dest, content in self._data_files(site, config).items():
-            files.append(File.generated(config, dest, content=content))
+        self.site = site
         for asset in site.assets:
             self._add_asset(files, config, asset)
         return files
 
-    def _data_files(self, site: Site, config) -> dict[str, bytes]:
+    def _side_files(self, renderer: MatterRenderer, config) -> Iterator[tuple[str, bytes | str]]:
+        """Notices and open data: written straight into the site, by ``sidework``."""
+        for page in self.fast:
+            if page.template == NOTICE:
+                html = renderer.notice_page(page, qr_svg(address(config, page)))
+                yield page.src_uri.replace("notice.md", "notice.html"), html
         records = sorted(self.report.records, key=record_order)
         names = {v.id: v.name for v in self.report.villages.values()}
-        out = opendata.published(records, names, config.site_url or "", config.site_name, site.today, site.commit)
-        out["schema/record.json"] = schema_json(record_schema()).encode("utf-8")
-        return out
+        yield from opendata.published(records, names, config.site_url or "", config.site_name,
+                                      self.site.today, self.site.commit).items()
+        yield "schema/record.json", schema_json(record_schema())
 
     def _add_asset(self, files: Files, config, asset) -> None:
         if not asset.image:
@@ -137,6 +139,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
 
     def on_env(self, env, config, files):
         renderer = MatterRenderer(env, config, files, self.nav)
+        site_dir = Path(config.site_dir)  # already emptied by MkDocs: nothing there to clash with
+        self.side = SideWork(lambda: write_files(site_dir, self._side_files(renderer, config)),
+                             fork=len(self.report.records) >= fork_from())
         self.indexer = search.Indexer()
         for page in self.fast:
             if page.template == MATTER:
@@ -146,12 +151,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         # Pagefind indexes the matter pages while MkDocs renders and writes everything else.
         self.searchable = bool(self.indexer.pages)  # a site with no matter yet has nothing to index
         self.indexer.start()
-        for page in self.fast:
-            if page.template == NOTICE:
-                qr = self.qr.get(address(config, page))
-                html = renderer.notice_page(page, qr)
-                files.append(File.generated(config, page.src_uri.replace("notice.md", "notice.html"), content=html))
-        self.qr.close()
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -164,14 +163,18 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         try:  # search/ finds matters through Pagefind's index, never Material's lunr
             if self.searchable:
                 self.indexer.finish(Path(config.site_dir))
+            self.side.wait()
         except search.SearchError as exc:
             raise PluginError(str(exc)) from exc
+        except SideWorkError as exc:
+            raise PluginError(f"公告和公开数据没有生成：\n{exc}") from exc
         finally:
             self.indexer.close()
+            self.side.close()
 
     def on_build_error(self, error):
-        # A failed build must not leave the QR process or Pagefind's batches running behind it.
-        for worker in (getattr(self, "qr", None), getattr(self, "indexer", None)):
+        # A failed build must not leave the side process or Pagefind's batches running behind it.
+        for worker in (getattr(self, "side", None), getattr(self, "indexer", None)):
             if worker is not None:
                 worker.close()
 

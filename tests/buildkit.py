@@ -21,8 +21,8 @@ SITE_URL = f"http://127.0.0.1:8000/{SUBPATH}/"
 write_config = cunwu_config
 
 
-def mkdocs_build(config: Path, site_dir: Path, today: str = TODAY) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CUNWU_TODAY": today, "NO_MKDOCS_2_WARNING": "1", "CUNWU_COMMIT": "0" * 40}
+def mkdocs_build(config: Path, site_dir: Path, today: str = TODAY, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CUNWU_TODAY": today, "NO_MKDOCS_2_WARNING": "1", "CUNWU_COMMIT": "0" * 40, **extra_env}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site_dir)],
                           capture_output=True, text=True, env=env, cwd=config.parent, timeout=300)
 
