@@ -27,7 +27,6 @@ Free of MkDocs, like the rest of the model: ``search_page`` returns a ``site.Pag
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
@@ -259,11 +258,6 @@ def _save(folder: Path, prefix: str, suffix: str, digits: int, data: bytes, leve
 _INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38][\x00-\xff]|[\x19\x39][\x00-\xff]{2}|[\x1a\x3a][\x00-\xff]{4}|[\x1b\x3b][\x00-\xff]{8})"
 
 
-@functools.cache
-def _ints(n: int) -> re.Pattern:
-    return re.compile(_INT + b"{%d}" % n)
-
-
 def _head(b: bytes, i: int) -> tuple[int, int, int]:
     """(major type, argument, position after the head) of the CBOR item at ``i``."""
     head = b[i]
@@ -385,11 +379,25 @@ def _move_fragment(source: Path, target: Path, name: str) -> str:
     return new
 
 
+# One page of a word: [page delta, [positions], [meta positions]]. CBOR integers are prefix-free
+# and no integer starts with an array head (0x80-0x9f), so ``*`` stops exactly at the next array.
+_UINT = rb"(?:[\x00-\x17]|\x18[\x00-\xff]|\x19[\x00-\xff]{2}|\x1a[\x00-\xff]{4}|\x1b[\x00-\xff]{8})"
+_ARRAY = rb"(?:[\x80-\x97]|\x98[\x00-\xff]|\x99[\x00-\xff]{2}|\x9a[\x00-\xff]{4})"
+_ENTRY = re.compile(rb"\x83(" + _UINT + rb")(" + _ARRAY + rb")" + _INT + rb"*" + _ARRAY + _INT + rb"*")
+
+
+def _arg(head: bytes) -> int:
+    """The number in a CBOR head: an unsigned integer, or an array's length."""
+    return head[0] & 31 if len(head) == 1 else int.from_bytes(head[1:], "big")
+
+
 def _gather_words(data: bytes, number: list[int], words: dict[str, list], keymap: list[int] | None) -> None:
     """Add an index chunk's words to ``words``, pages renumbered, positions kept as bytes.
 
     Chunk: [[[word, [[page delta, [positions], [meta positions]], ...], []], ...]]. In the meta
     positions a negative number -(k + 1) starts the places in meta field k: ``keymap`` renumbers k.
+    At 10,000 matters a chunk set holds 1.5 million such pages of words: each is matched by one
+    regular expression (C speed), its positions never decoded.
     """
     def expect(major: int, i: int, arg: int | None = None) -> tuple[int, int]:
         got, n, j = _head(data, i)
@@ -397,6 +405,7 @@ def _gather_words(data: bytes, number: list[int], words: dict[str, list], keymap
             raise SearchError("Pagefind 索引格式不认识")
         return n, j
 
+    entry = _ENTRY.match
     _, i = expect(4, len(SIGNATURE), 1)
     count, i = expect(4, i)
     for _ in range(count):
@@ -407,31 +416,29 @@ def _gather_words(data: bytes, number: list[int], words: dict[str, list], keymap
         found = words.setdefault(word, [])
         page = 0
         for _ in range(pages):
-            _, i = expect(4, i, 3)
-            delta, i = expect(0, i)
-            page += delta
-            start = i
-            positions, j = expect(4, i)
-            match = _ints(positions).match(data, j)
-            if match is None:
+            m = entry(data, i)
+            if m is None:
                 raise SearchError("Pagefind 索引格式不认识")
-            i = match.end()
-            n, j = expect(4, i)
-            match = _ints(n).match(data, j)
-            if match is None:
-                raise SearchError("Pagefind 索引格式不认识")
-            if keymap is None or n == 0:
-                raw = data[start:match.end()]
-            else:
-                places, _ = _cbor_decode(data, i)
-                raw = data[start:i] + _cbor_encode([-(keymap[-v - 1] + 1) if v < 0 else v for v in places])
-            i = match.end()
-            found.append((number[page], positions, raw))
+            page += _arg(m[1])
+            raw = data[m.start(2):m.end()]
+            if keymap is not None:
+                raw = _remap_meta(raw, keymap)
+            found.append((number[page], _arg(m[2]), raw))
+            i = m.end()
         if data[i] != 0x80:  # the third field of a word has always been empty
             raise SearchError("Pagefind 索引格式不认识")
         i += 1
     if i != len(data):
         raise SearchError("Pagefind 索引格式不认识")
+
+
+def _remap_meta(raw: bytes, keymap: list[int]) -> bytes:
+    """Positions and meta positions of one page of a word, meta fields renumbered by ``keymap``."""
+    positions, i = _cbor_decode(raw, 0)
+    places, end = _cbor_decode(raw, i)
+    if end != len(raw):
+        raise SearchError("Pagefind 索引格式不认识")
+    return raw[:i] + _cbor_encode([-(keymap[-v - 1] + 1) if v < 0 else v for v in places])
 
 
 def _chunks(ordered: list[str], words: dict[str, list]) -> list[list[str]]:
