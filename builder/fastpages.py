@@ -41,7 +41,6 @@ class MatterRenderer:
         self.frame = self.template.render({**self.context, "cunwu_frame": True, "cunwu": {"steps": True}})
         if "CWTOKEN_CONTENT" not in self.frame:
             raise RuntimeError(f"{MATTER} has no content block for the matter pages")
-        self.notice = env.get_template(NOTICE)
 
     def matter(self, page: Page) -> str:
         ctx = self.template.new_context({**self.context, "cunwu": page.context})
@@ -55,9 +54,18 @@ class MatterRenderer:
         # One pass over the frame: record text put in is never scanned for tokens again.
         return _TOKEN.sub(lambda m: values[m[1]], self.frame)
 
-    def notice_page(self, page: Page, qr: Markup) -> str:
+
+class NoticeRenderer:
+    """The printed notice: a page of its own, without Material's frame, so only the theme's
+    templates are needed (``sidework`` renders notices before MkDocs has a navigation)."""
+
+    def __init__(self, env: Any, config: Any) -> None:
+        self.config = config
+        self.template = env.get_template(NOTICE)
+
+    def render(self, page: Page, qr: Markup) -> str:
         m = page.context
-        return self.notice.render(
+        return self.template.render(
             config=self.config,
             base_url="../..",
             page=SimpleNamespace(canonical_url=(self.config.site_url or "") + m["notice_url"],

@@ -5,6 +5,7 @@ hand each page its data in ``on_page_context``. Everything else lives in MkDocs-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 import os
@@ -22,13 +23,13 @@ from mkdocs.structure.files import File, Files
 
 from . import images, opendata, search
 from .cli import emit
-from .fastpages import FAST, MATTER, NOTICE, MatterRenderer, qr_svg
+from .fastpages import FAST, MATTER, MatterRenderer, NoticeRenderer, qr_svg
 from .guide import guide_markdown
 from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
 from .settings import Settings, build_date
-from .sidework import SideWork, SideWorkError, fork_from, write_files
-from .site import build_site, record_order
+from .sidework import SideWork, SideWorkError, fork_from
+from .site import build_site, notice_pages, record_order
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -70,6 +71,10 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         report = validate(self.content, self.settings, self.today)
         self._report_problems(report)
         self.report = report
+        self.commit = source_commit(self.root)
+        # Notices and open data need nothing more: a second core makes them from here on.
+        self.side = SideWork(functools.partial(self._side_files, config), Path(config.site_dir),
+                             fork=len(report.records) >= fork_from())
         return config
 
     def _report_problems(self, report: Report) -> None:
@@ -82,30 +87,30 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             raise PluginError(f"记录有 {report.errors} 个错误，网站没有生成。请按上面的提示修改。")
 
     def on_files(self, files: Files, config) -> Files:
-        commit = source_commit(self.root)
+        self.side.release()  # MkDocs has emptied the site folder by now
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
-        site = build_site(self.report, self.content, self.today, commit, repo, config.site_name)
+        site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name)
         site.pages.append(search.search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template not in FAST}
         self.fast = [p for p in site.pages if p.template in FAST]
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
-        self.site = site
         for asset in site.assets:
             self._add_asset(files, config, asset)
         return files
 
-    def _side_files(self, renderer: MatterRenderer, config) -> Iterator[tuple[str, bytes | str]]:
+    def _side_files(self, config) -> Iterator[tuple[str, bytes | str]]:
         """Notices and open data: written straight into the site, by ``sidework``."""
-        for page in self.fast:
-            if page.template == NOTICE:
-                html = renderer.notice_page(page, qr_svg(address(config, page)))
-                yield page.src_uri.replace("notice.md", "notice.html"), html
+        notices = NoticeRenderer(config.theme.get_env(), config)
+        for page in notice_pages(self.report, self.today):
+            # The QR code leads to the matter page, at the site's configured address.
+            html = notices.render(page, qr_svg((config.site_url or "") + page.context["url"]))
+            yield page.src_uri.replace("notice.md", "notice.html"), html
         records = sorted(self.report.records, key=record_order)
         names = {v.id: v.name for v in self.report.villages.values()}
         yield from opendata.published(records, names, config.site_url or "", config.site_name,
-                                      self.site.today, self.site.commit).items()
+                                      self.today, self.commit).items()
         yield "schema/record.json", schema_json(record_schema())
 
     def _add_asset(self, files: Files, config, asset) -> None:
@@ -139,9 +144,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
 
     def on_env(self, env, config, files):
         renderer = MatterRenderer(env, config, files, self.nav)
-        site_dir = Path(config.site_dir)  # already emptied by MkDocs: nothing there to clash with
-        self.side = SideWork(lambda: write_files(site_dir, self._side_files(renderer, config)),
-                             fork=len(self.report.records) >= fork_from())
         self.indexer = search.Indexer()
         for page in self.fast:
             if page.template == MATTER:
@@ -181,8 +183,3 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.content))
         return server
-
-
-def address(config, page) -> str:
-    """The web address a notice's QR code leads to: its matter page."""
-    return (config.site_url or "") + page.context["url"]

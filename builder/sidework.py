@@ -1,10 +1,11 @@
 """Files nothing else in the build reads (notices with their QR codes, open data), made beside it.
 
 At 10,000 matters they are 9,000 notices, each with a QR code, and the open-data files: about
-8 s of work. On a large site a second process, forked so that it inherits the records and the
-templates, makes and writes them straight into the site while this one renders the matter
-pages; the build waits for it before it ends and fails with its error. A small site (or a
-machine that cannot fork) does the same work in this process, with the same bytes.
+8 s of work that needs only the validated records. On a large site a second process, forked
+right after validation so that it inherits the records, makes them while this one builds the
+pages, and writes them straight into the site once MkDocs has emptied the folder; the build
+waits for it before it ends and fails with its error. A small site (or a machine that cannot
+fork) does the same work in this process, with the same bytes.
 
 ``CUNWU_FORK_FROM`` (records, default ``FORK_FROM``) moves the threshold, so that tests can build
 the small sample site both ways and compare.
@@ -43,9 +44,12 @@ def write_files(site_dir: Path, files: Iterable[tuple[str, bytes | str]]) -> Non
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def _child(work: Callable[[], None], conn) -> None:
+def _child(make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path, conn) -> None:
     try:
-        work()
+        files = list(make())
+        if conn.recv() != "go":  # the site folder is ready (MkDocs empties it after on_config)
+            return
+        write_files(site_dir, files)
         conn.send(None)
     except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
         conn.send(traceback.format_exc())
@@ -54,30 +58,42 @@ def _child(work: Callable[[], None], conn) -> None:
 
 
 class SideWork:
-    """Run ``work`` in a forked process when ``fork``, else here and now; ``wait`` for it."""
+    """``make`` the files, then write them into ``site_dir`` once ``release`` says it is ready.
 
-    def __init__(self, work: Callable[[], None], fork: bool) -> None:
+    With ``fork`` a second process makes them from now on, so that the making overlaps the rest
+    of the build; without, ``release`` makes and writes them in this process."""
+
+    def __init__(self, make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path, fork: bool) -> None:
+        self.make, self.site_dir = make, site_dir
         self.proc = None
         self.conn = None
         if fork:
             try:
                 ctx = multiprocessing.get_context("fork")
-                self.conn, child = ctx.Pipe(duplex=False)
-                self.proc = ctx.Process(target=_child, args=(work, child), daemon=True)
+                self.conn, child = ctx.Pipe()
+                self.proc = ctx.Process(target=_child, args=(make, site_dir, child), daemon=True)
                 self.proc.start()
                 child.close()
-                return
             except (OSError, ValueError):  # no fork here: do it in this process
                 self.proc = self.conn = None
-        work()
+
+    def release(self) -> None:
+        """The site folder is ready for the files."""
+        if self.proc is None:
+            write_files(self.site_dir, self.make())
+        else:
+            try:
+                self.conn.send("go")
+            except OSError:  # it died already: wait() reports it
+                pass
 
     def wait(self) -> None:
-        """Block until the work is done; raise ``SideWorkError`` if it failed."""
+        """Block until the files are written; raise ``SideWorkError`` if making them failed."""
         if self.proc is None:
             return
         try:
             error = self.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # it died without a word
             error = "进程意外退出"
         finally:
             self.conn.close()

@@ -193,9 +193,25 @@ def record_order(record: Record) -> tuple[str, str]:
     return (record.village, record.id)
 
 
+def notice_pages(report: Report, today: dt.date) -> list[Page]:
+    """The printed notices, one for each matter put to the vote (before it, nothing to announce).
+
+    Not in ``build_site``: they need only the records, so ``sidework`` makes them from the start."""
+    pages = []
+    for r in sorted(report.records, key=record_order):
+        url = notice_url(r)
+        if url:
+            v = report.villages[r.village]
+            m = {"title": r.data["title"], "village": r.village, "id": r.id, "url": url_of(r), "notice_url": url,
+                 "notice": notice_context(r, v, today)}
+            pages.append(Page(f"{url_of(r)}notice.md", "cunwu/notice.html", r.data["title"] + "（公告）",
+                              _description(r, v, today), m))
+    return pages
+
+
 def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
                site_name: str) -> Site:
-    """Every page and file of the site, in a stable order."""
+    """Every page and file of the site but the notices (``notice_pages``), in a stable order."""
     site = Site(today, commit)
     records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
@@ -245,13 +261,13 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
     return site
 
 
+def _description(r: Record, v: Village, today: dt.date) -> str:
+    """What a shared link's card says of a matter (and of its notice)."""
+    return f"{v.name} · {STATUSES[r.derived.status]} · {r.data.get('summary') or next_due(r, today)}"[:160]
+
+
 def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, repo: dict) -> None:
     ctx = matter_context(r, v, content, today, repo)
-    base = url_of(r)
-    description = f"{v.name} · {ctx['status_label']} · {r.data.get('summary') or ctx['next']}"[:160]
-    site.pages.append(Page(f"{base}index.md", "cunwu/matter.html", r.data["title"], description, ctx))
-    if ctx["notice_url"]:  # a notice before the vote would have nothing to announce
-        site.pages.append(Page(f"{base}notice.md", "cunwu/notice.html", r.data["title"] + "（公告）", description,
-                               {**ctx, "notice": notice_context(r, v, today)}))
+    site.pages.append(Page(f"{url_of(r)}index.md", "cunwu/matter.html", r.data["title"], _description(r, v, today), ctx))
     for a in ctx["attachments"]:
         site.assets.append(Asset(a["dest"], source=a["path"], image=a["image"]))

@@ -8,45 +8,53 @@ from pathlib import Path
 
 import pytest
 
-from builder.sidework import SideWork, SideWorkError, fork_from, write_files
+from builder.sidework import SideWork, SideWorkError, fork_from
 
 
-def test_forked_work_runs_in_another_process_and_writes_its_files(tmp_path: Path) -> None:
-    def work() -> None:
-        write_files(tmp_path, [("a/b/pid.txt", str(os.getpid())), ("a/raw.bin", b"\x00\x01")])
+def test_forked_work_is_made_in_another_process_and_written_only_once_released(tmp_path: Path) -> None:
+    def make():
+        return [("a/b/pid.txt", str(os.getpid())), ("a/raw.bin", b"\x00\x01")]
 
-    side = SideWork(work, fork=True)
+    side = SideWork(make, tmp_path, fork=True)
+    time.sleep(0.5)
+    assert not (tmp_path / "a").exists(), "nothing is written before the site folder is ready"
+    side.release()
     side.wait()
     assert int((tmp_path / "a/b/pid.txt").read_text()) != os.getpid()
     assert (tmp_path / "a/raw.bin").read_bytes() == b"\x00\x01"
 
 
-def test_in_process_work_is_done_before_the_constructor_returns(tmp_path: Path) -> None:
-    side = SideWork(lambda: write_files(tmp_path, [("x.txt", "好")]), fork=False)
+def test_in_process_work_is_made_and_written_on_release(tmp_path: Path) -> None:
+    side = SideWork(lambda: [("x.txt", "好")], tmp_path, fork=False)
+    assert not (tmp_path / "x.txt").exists()
+    side.release()
     assert (tmp_path / "x.txt").read_text(encoding="utf-8") == "好"
     side.wait()
 
 
-def test_a_failure_in_the_second_process_reaches_the_build() -> None:
-    def work() -> None:
+def test_a_failure_in_the_second_process_reaches_the_build(tmp_path: Path) -> None:
+    def make():
         raise ValueError("坏了")
 
-    side = SideWork(work, fork=True)
+    side = SideWork(make, tmp_path, fork=True)
+    side.release()
     with pytest.raises(SideWorkError, match="ValueError: 坏了"):
         side.wait()
 
 
-def test_a_second_process_that_dies_is_reported() -> None:
-    side = SideWork(lambda: os._exit(3), fork=True)
+def test_a_second_process_that_dies_is_reported(tmp_path: Path) -> None:
+    side = SideWork(lambda: os._exit(3), tmp_path, fork=True)
+    side.release()
     with pytest.raises(SideWorkError, match="进程意外退出"):
         side.wait()
 
 
-def test_close_stops_work_still_running() -> None:
-    side = SideWork(lambda: time.sleep(60), fork=True)
+def test_close_stops_work_never_released(tmp_path: Path) -> None:
+    side = SideWork(lambda: [("late.txt", "x")], tmp_path, fork=True)
     start = time.monotonic()
     side.close()
     assert time.monotonic() - start < 10 and side.proc is None
+    assert not (tmp_path / "late.txt").exists()
 
 
 def test_threshold_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
