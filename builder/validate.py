@@ -5,11 +5,14 @@ Used by the command line and by the MkDocs plugin alike, so both report the same
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import functools
 import gc
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,10 +113,10 @@ def _validate(content: Path, settings: Settings, today: dt.date, only: list[Path
     report = Report()
     report.villages, problems = load_villages(content)
     report.diagnostics += problems
-    paths = only if only is not None else find_records(content)
-    for path in paths:
+    paths = list(only if only is not None else find_records(content))
+    for path, (raw, record, found) in zip(paths, _check_all(paths, content, report.villages, settings, today),
+                                          strict=True):
         report.checked += 1
-        raw, record, found = _one(path, content, report.villages, settings, today)
         if raw is not None:
             report.parsed[real_path(path)] = raw  # a record read is never a link (E005)
         if record is not None:
@@ -121,6 +124,32 @@ def _validate(content: Path, settings: Settings, today: dt.date, only: list[Path
         report.diagnostics += found
     report.diagnostics.sort(key=lambda d: (d.file, d.line or 0, d.code))
     return report
+
+
+PARALLEL_FROM = 2_000  # records; below this a second process costs more than it saves
+SHARE = 0.55  # of the records checked here: the other process also has to pickle its results
+
+
+def _check_all(paths: list[Path], content: Path, villages: dict[str, Village], settings: Settings,
+               today: dt.date) -> list[tuple[RawRecord | None, Record | None, list[Diagnostic]]]:
+    """``_one`` for each path, in order. A large site is checked by two processes at once: each
+    record is checked on its own, and a machine with two cores does it in 60 % of the time."""
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return _many(paths, content, villages, settings, today)
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, ValueError):  # no fork here
+        return _many(paths, content, villages, settings, today)
+    cut = int(len(paths) * SHARE)
+    with pool:
+        theirs = pool.submit(_many, paths[cut:], content, villages, settings, today)
+        mine = _many(paths[:cut], content, villages, settings, today)
+        return mine + theirs.result()
+
+
+def _many(paths: list[Path], content: Path, villages: dict[str, Village], settings: Settings,
+          today: dt.date) -> list[tuple[RawRecord | None, Record | None, list[Diagnostic]]]:
+    return [_one(path, content, villages, settings, today) for path in paths]
 
 
 def _one(path: Path, content: Path, villages: dict[str, Village], settings: Settings,

@@ -330,3 +330,28 @@ def test_villages_two_distinct_ids_pass(site: Site) -> None:
 
 def test_villages_file_is_plain_yaml(site: Site) -> None:
     assert dump({"villages": site.villages}).startswith("villages:")
+
+
+# -- a large site is checked by two processes ---------------------------------------------------
+
+def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from builder import validate as v
+    from builder.settings import Settings
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", content)
+    last = sorted(content.glob("*/*.md"))[-1]  # checked by the second process
+    last.write_text(last.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")
+    today = dt.date(2026, 11, 20)
+    monkeypatch.setattr(v, "PARALLEL_FROM", 10)
+    two = v.validate(content, Settings(), today)
+    monkeypatch.setattr(v, "PARALLEL_FROM", 10**9)
+    one = v.validate(content, Settings(), today)
+    assert two.diagnostics == one.diagnostics and any(d.code == "E002" for d in two.diagnostics)
+    assert [(r.village, r.id, r.data, r.derived) for r in two.records] == \
+        [(r.village, r.id, r.data, r.derived) for r in one.records]
+    assert two.checked == one.checked == len(list(content.glob("*/*.md")))
