@@ -147,6 +147,9 @@ def bare_site(content: Path, workdir: Path) -> Path:
 def mkdocs_build(config: Path, site: Path) -> Run:
     if site.exists():
         shutil.rmtree(site)  # a cold build: MkDocs would otherwise spend time emptying it
+    # A settled disk for each build: files just generated or deleted are otherwise still being
+    # written out while the next build runs, and a build's time depends on what ran before it.
+    os.sync()
     env = {"CUNWU_TODAY": TODAY.isoformat(), "CUNWU_COMMIT": "0" * 40}
     done = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], config.parent, env)
     if done.returncode != 0:

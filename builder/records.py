@@ -7,6 +7,7 @@ E090 for the registry); the rules come later.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class RawRecord:
     body: str = ""
     body_line: int = 1
     front: str = ""  # the front matter's YAML text, which starts on line 2
+    sha256: str = ""  # of the file's bytes as read
     _lines: dict | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -120,6 +122,8 @@ def read_record(path: Path, content: Path) -> tuple[RawRecord | None, list[Diagn
     if problem_diag:
         return None, [problem_diag]
     rec = RawRecord(file, path, path.parent.name, path.stem, text)
+    # Hashed now, from the bytes just read: reading 10,000 files again to show it cost 1 s.
+    rec.sha256 = hashlib.sha256(raw).hexdigest()
     return rec, parse_front_matter(rec)
 
 

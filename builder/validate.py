@@ -8,9 +8,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import datetime as dt
-import functools
 import gc
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -44,10 +42,10 @@ class Record:
     def id(self) -> str:
         return self.data["id"]
 
-    @functools.cached_property
+    @property
     def sha256(self) -> str:
         """Of the file's bytes as committed: shown on the matter page and in the manifest."""
-        return hashlib.sha256(self.raw.path.read_bytes()).hexdigest()
+        return self.raw.sha256
 
 
 @dataclass
