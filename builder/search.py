@@ -270,6 +270,7 @@ def _head(b: bytes, i: int) -> tuple[int, int, int]:
     return head >> 5, int.from_bytes(b[i + 1:i + 1 + size], "big"), i + 1 + size
 
 
+FORK_CHUNKS = 8  # from twice this many index chunks, a second process writes half of them
 CHUNK = 20_000  # Pagefind's chunk size: positions (and one per page) of the words in a chunk
 
 
@@ -325,21 +326,14 @@ def merge(bundles: list[Path], out: Path) -> None:
 
     fragments.finish()
     fragments.pool.shutdown()
-    index_chunks = []
-    for chunk in _chunks(sorted(words), words):
-        data = [SIGNATURE, b"\x81", _cbor_head(4, len(chunk))]
-        for word in chunk:
-            found = sorted(words[word], key=lambda e: e[0])
-            text = word.encode("utf-8")
-            data += [b"\x83", _cbor_head(3, len(text)), text, _cbor_head(4, len(found))]
-            last = 0
-            for page, _, raw in found:
-                delta = page - last
-                data += [_PAGE_HEADS[delta] if delta < 24 else b"\x83" + _cbor_head(0, delta), raw]
-                last = page
-            data.append(b"\x80")
-        # gzip level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
-        index_chunks.append([chunk[0], chunk[-1], _save(out / "index", prefix, ".pf_index", 7, b"".join(data), 6)])
+    chunks = _chunks(sorted(words), words)
+    # Encoding and compressing the chunks is a second core's work too: the later half is written
+    # by a forked process, which inherits the words instead of being sent them.
+    half = len(chunks) // 2
+    later = _forked(lambda: _write_chunks(chunks[half:], words, out / "index", prefix)) if half >= FORK_CHUNKS else None
+    names = _write_chunks(chunks[:half] if later else chunks, words, out / "index", prefix)
+    names += later() if later else []
+    index_chunks = [[chunk[0], chunk[-1], name] for chunk, name in zip(chunks, names, strict=True)]
     for this, after in zip(index_chunks, index_chunks[1:], strict=False):
         this[1], after[0] = _prefixes(this[1], after[0])
     meta = [version, pages, index_chunks,
@@ -352,6 +346,62 @@ def merge(bundles: list[Path], out: Path) -> None:
                                  "hash": _write(out, "pagefind." + prefix, ".pf_meta", 10, meta).removeprefix("pagefind.")}}
     (out / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
                                              encoding="utf-8")
+
+
+def _write_chunks(chunks: list[list[str]], words: dict[str, list], folder: Path, prefix: str) -> list[str]:
+    """Write index chunks in Pagefind's format; return their names."""
+    names = []
+    for chunk in chunks:
+        data = [SIGNATURE, b"\x81", _cbor_head(4, len(chunk))]
+        for word in chunk:
+            found = sorted(words[word], key=lambda e: e[0])
+            text = word.encode("utf-8")
+            data += [b"\x83", _cbor_head(3, len(text)), text, _cbor_head(4, len(found))]
+            last = 0
+            for page, _, raw in found:
+                delta = page - last
+                data += [_PAGE_HEADS[delta] if delta < 24 else b"\x83" + _cbor_head(0, delta), raw]
+                last = page
+            data.append(b"\x80")
+        # gzip level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
+        names.append(_save(folder, prefix, ".pf_index", 7, b"".join(data), 6))
+    return names
+
+
+def _forked(fn):
+    """Start ``fn`` in a forked process; return a function that waits for its result (or None
+    where this system cannot fork: the caller then does the work itself)."""
+    import multiprocessing
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+        parent, child = ctx.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                child.send((True, fn()))
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                child.send((False, f"{type(exc).__name__}: {exc}"))
+
+        proc = ctx.Process(target=run, daemon=True)
+        proc.start()
+    except (OSError, ValueError):
+        return None
+    child.close()
+
+    def result():
+        try:
+            ok, value = parent.recv()
+        except (EOFError, OSError):
+            ok, value = False, "进程意外退出"
+        finally:
+            parent.close()
+            proc.join()
+        if not ok:
+            raise SearchError(f"搜索索引没有写完：{value}")
+        return value
+
+    return result
 
 
 def _numbering(pages: list, sorts: list, offset: int) -> list[int]:

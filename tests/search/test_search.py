@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from buildkit import ROOT
 
+import builder.search as search_module
 from benchmarks.browser import PHONE, first_result, throttle
 from builder.search import GLOB, Indexer, index_site
 
@@ -235,10 +236,13 @@ def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, served:
     assert len(fetched) == len(set(fetched)), fetched
 
 
-@pytest.mark.parametrize("batch", [10_000, 7])
-def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, batch: int) -> None:
+@pytest.mark.parametrize(("batch", "fork_chunks"), [(10_000, 8), (7, 8), (7, 0)])
+def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, batch: int, fork_chunks: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """builder.search.Indexer, pages handed over as rendered, Pagefind run on batches (here
-    also of 7 pages, two at a time) and their indexes merged: the same bytes as the build's."""
+    also of 7 pages, two at a time) and their indexes merged: the same bytes as the build's,
+    also when a second process writes half of the index chunks (as from 16 chunks)."""
+    monkeypatch.setattr(search_module, "FORK_CHUNKS", fork_chunks)
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     shutil.rmtree(copy / "pagefind")
