@@ -10,6 +10,7 @@ as long as its matter template has a ``content`` block.
 
 from __future__ import annotations
 
+import itertools
 import re
 from types import SimpleNamespace
 from typing import Any
@@ -26,7 +27,6 @@ MATTER = "cunwu/matter.html"
 NOTICE = "cunwu/notice.html"
 FAST = (MATTER, NOTICE)
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")
-_DARK = re.compile(rb"\x00+")
 
 
 class MatterRenderer:
@@ -75,23 +75,43 @@ class NoticeRenderer:
         )
 
 
+def _group_path(dark: tuple[bool, ...]) -> str:
+    """Path commands for 8 modules of a row: from the group's left edge to the next group's."""
+    out, x, i = [], 0, 0
+    while i < 8:
+        if dark[i]:
+            j = i
+            while j < 8 and dark[j]:
+                j += 1
+            out.append(f"m{i - x} 0h{j - i}")
+            x = i = j
+        else:
+            i += 1
+    if x < 8:
+        out.append(f"m{8 - x} 0")
+    return "".join(out)
+
+
+# Every pattern of 8 modules as zxing-cpp gives them (a byte each, 0 for dark), and its path.
+_GROUPS = {bytes(0 if d else 255 for d in dark): _group_path(dark) for dark in itertools.product((False, True), repeat=8)}
+
+
 def qr_svg(url: str, border: int = 2) -> Markup:
     """The notice's QR code as inline SVG, so it prints without another download.
 
-    zxing-cpp encodes it (error correction M) in 0.2 ms, against 1.3 ms for segno; the path draws
-    each row's runs of dark modules as strokes one module wide, in module units (CSS sizes it)."""
+    zxing-cpp encodes it (error correction M) in 0.2 ms, against 1.3 ms for segno. The path draws
+    each row's dark modules as strokes one module wide, in module units (CSS sizes it), eight
+    modules at a time from a table: drawn run by run, the path cost more than the code."""
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = code.to_image(scale=1, add_quiet_zones=False)  # one byte a module, 0 for dark
     n, cells = image.shape[0], bytes(image)
-    path = []
+    pad = b"\xff" * (-n % 8)
+    rows = []
     for y in range(n):
-        x = None  # where the pen stopped on this row
-        for run in _DARK.finditer(cells, y * n, (y + 1) * n):
-            start, length = run.start() - y * n, run.end() - run.start()
-            path.append(f"M{border + start} {border + y}.5h{length}" if x is None else f"m{start - x} 0h{length}")
-            x = start + length
+        row = cells[y * n:(y + 1) * n] + pad
+        rows.append(f"M{border} {border + y}.5" + "".join([_GROUPS[row[x:x + 8]] for x in range(0, len(row), 8)]))
     size = n + 2 * border
     return Markup(f'<svg class="cw-qr" viewBox="0 0 {size} {size}" width="{3 * size}" height="{3 * size}" '
                   f'shape-rendering="crispEdges" role="img"><title>扫码查看网页</title>'
                   f'<rect width="{size}" height="{size}" fill="#fff"/>'
-                  f'<path stroke="#000" d="{"".join(path)}"/></svg>')
+                  f'<path stroke="#000" d="{"".join(rows)}"/></svg>')
