@@ -145,13 +145,16 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_env(self, env, config, files):
         renderer = MatterRenderer(env, config, files, self.nav)
         self.indexer = search.Indexer()
-        for page in self.fast:
-            if page.template == MATTER:
-                dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
-                self.indexer.add(dest, html)
-                files.append(File.generated(config, dest, content=html))
-        # Pagefind indexes the matter pages while MkDocs renders and writes everything else.
-        self.searchable = bool(self.indexer.pages)  # a site with no matter yet has nothing to index
+        # Newest first, the order of the index: Pagefind starts on the first batch of pages while
+        # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
+        matters = sorted((p for p in self.fast if p.template == MATTER),
+                         key=lambda p: (search.sort_key(p.context), p.src_uri), reverse=True)
+        self.indexer.expect(len(matters))
+        for page in matters:
+            dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
+            self.indexer.add(dest, html)
+            files.append(File.generated(config, dest, content=html))
+        self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.start()
         return env
 

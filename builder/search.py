@@ -114,6 +114,19 @@ class Indexer:
         self.lang: str | None = None
         self.pool = None
         self.jobs: list = []
+        self.size = 0  # pages a batch holds, once ``expect`` knows how many will come
+
+    def _plan(self, total: int) -> int:
+        """Pages in each batch for ``total`` pages."""
+        count = -(-total // self.batch)
+        if total >= self.split:
+            count = max(count, self.parallel)
+        return -(-total // max(count, 1))
+
+    def expect(self, total: int) -> None:
+        """``total`` pages will be added, newest first (by ``sort_key``): each batch is then
+        started as soon as it is full, the first while the later pages are still rendered."""
+        self.size = self._plan(total)
 
     def add(self, dest: str, html: str) -> None:
         """A rendered page, by its path in the site (``dongliu/2025-001/index.html``)."""
@@ -126,32 +139,41 @@ class Indexer:
             lang = _LANG.search(html)
             self.lang = lang[1] if lang else ""
         key = _SORT.search(body)
-        self.pages.append((key[1] if key else "", dest, body))  # a quarter of the page, kept until start()
+        page = (key[1] if key else "", dest, body)  # a quarter of the page, kept until its batch starts
+        if self.size and self.pages and page[:2] > self.pages[-1][:2]:
+            raise SearchError(f"页面没有按日期从新到旧交给搜索索引：{dest}")
+        self.pages.append(page)
+        if self.size and len(self.pages) == self.size:
+            self._launch(self.pages)
+            self.pages = []
 
     def start(self) -> None:
-        """Start Pagefind on the pages added, newest first, in batches."""
+        """Start Pagefind on the pages added and not yet in a batch, newest first, in batches."""
+        if not self.pages:
+            return
+        if not self.size:  # not told how many: all are here, in any order
+            self.pages.sort(key=lambda p: (p[0], p[1]), reverse=True)
+            self.size = self._plan(len(self.pages))
+        for b in range(0, len(self.pages), self.size):
+            self._launch(self.pages[b:b + self.size])
+        self.pages = []
+
+    def _launch(self, pages: list[tuple[str, str, str]]) -> None:
+        """Write a batch's pages (only what Pagefind reads) and start Pagefind on them."""
         import concurrent.futures
 
-        if self.pool is not None or not self.pages:
-            return
-        self.pages.sort(key=lambda p: (p[0], p[1]), reverse=True)
-        count = -(-len(self.pages) // self.batch)
-        if len(self.pages) >= self.split:
-            count = max(count, self.parallel)
-        size = -(-len(self.pages) // count)
-        self.pool = concurrent.futures.ThreadPoolExecutor(self.parallel)
+        if self.pool is None:
+            self.pool = concurrent.futures.ThreadPoolExecutor(self.parallel)
+        folder = self.tmp / f"batch{len(self.jobs)}"
         made: set[Path] = set()
-        for b in range(count):
-            folder = self.tmp / f"batch{b}"
-            for _, dest, body in self.pages[b * size:(b + 1) * size]:
-                target = folder / "pages" / dest
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                with open(target, "w", encoding="utf-8") as out:
-                    out.write(f'<!doctype html><html lang="{self.lang}"><body>{body}</body></html>')
-            self.jobs.append((folder, self.pool.submit(_run_pagefind, folder)))
-        self.pages = []
+        for _, dest, body in pages:
+            target = folder / "pages" / dest
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(f'<!doctype html><html lang="{self.lang}"><body>{body}</body></html>')
+        self.jobs.append((folder, self.pool.submit(_run_pagefind, folder)))
 
     def finish(self, site_dir: Path | str) -> Path:
         """Wait for Pagefind, merge its indexes into ``site_dir/pagefind/``; return that folder."""
@@ -174,6 +196,11 @@ class Indexer:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def sort_key(context: dict) -> str:
+    """A matter's place in the index, newest first: the page's ``data-pagefind-sort`` value."""
+    return f"{context['iso']} {context['village']}/{context['id']}"
 
 
 def scratch_dir(need: int = 2 << 30) -> str | None:

@@ -236,19 +236,34 @@ def test_search_page_preloads_pagefind_and_fetches_each_file_once(phone, served:
     assert len(fetched) == len(set(fetched)), fetched
 
 
-@pytest.mark.parametrize(("batch", "fork_chunks"), [(10_000, 8), (7, 8), (7, 0)])
+def _newest_first(pages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def key(page: tuple[str, str]) -> tuple[str, str]:
+        found = search_module._SORT.search(page[1])
+        return (found[1] if found else "", page[0])
+    return sorted(pages, key=key, reverse=True)
+
+
+@pytest.mark.parametrize(("batch", "fork_chunks", "stream"),
+                         [(10_000, 8, False), (7, 8, False), (7, 0, False), (7, 8, True), (10_000, 8, True)])
 def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, batch: int, fork_chunks: int,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 stream: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """builder.search.Indexer, pages handed over as rendered, Pagefind run on batches (here
     also of 7 pages, two at a time) and their indexes merged: the same bytes as the build's,
-    also when a second process writes half of the index chunks (as from 16 chunks)."""
+    also when a second process writes half of the index chunks (as from 16 chunks), and when
+    pages come newest first and each batch starts as soon as it is full (as in the build)."""
     monkeypatch.setattr(search_module, "FORK_CHUNKS", fork_chunks)
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     shutil.rmtree(copy / "pagefind")
     indexer = Indexer(batch=batch, parallel=2)
-    for page in sorted(copy.glob(GLOB)):
-        indexer.add(page.relative_to(copy).as_posix(), page.read_text(encoding="utf-8"))
+    pages = [(p.relative_to(copy).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(copy.glob(GLOB))]
+    if stream:
+        pages = _newest_first(pages)
+        indexer.expect(sum("data-pagefind-body" in html for _, html in pages))
+    for dest, html in pages:
+        indexer.add(dest, html)
+        if stream and batch == 7 and dest == pages[-1][0]:
+            assert len(indexer.jobs) >= 2, "full batches started before start()"
     indexer.start()
     bundle = indexer.finish(copy)
     assert not indexer.tmp.exists()
@@ -257,6 +272,19 @@ def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, bat
                 for p in (site / "pagefind").rglob("*") if p.is_file()}
     assert made == original
     assert (copy / "search/index.html").read_bytes() == (site / "search/index.html").read_bytes()
+
+
+def test_pages_out_of_order_are_refused_when_streaming(site: Path) -> None:
+    pages = _newest_first([(p.relative_to(site).as_posix(), p.read_text(encoding="utf-8"))
+                           for p in sorted(site.glob(GLOB)) if (p.parent / "notice.html").exists()])
+    indexer = Indexer(batch=7)
+    try:
+        indexer.expect(len(pages))
+        indexer.add(*pages[1])
+        with pytest.raises(search_module.SearchError, match="从新到旧"):
+            indexer.add(*pages[0])
+    finally:
+        indexer.close()
 
 
 def test_a_lost_connection_is_said_not_spun(phone, served: str) -> None:
