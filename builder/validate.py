@@ -160,6 +160,7 @@ def _one(path: Path, content: Path, villages: dict[str, Village], settings: Sett
     if raw is None or problems:
         return None, None, problems
     clean, problems = check_record(raw, villages, settings, today, content)
+    raw.text = ""  # only the checks read the whole text: not kept (nor sent between processes)
     if any(d.severity == ERROR for d in problems):
         return raw, None, problems
     return raw, Record(raw, clean, derive(clean, today, settings), problems), problems
