@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterable
@@ -45,7 +46,9 @@ from .run import Row, section
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 20)
 RATIO_TARGET = 0.6  # full build ≤ 0.6 × bare MkDocs + Material
-PEAK_TARGET_MB = 2048
+PEAK_TARGET_MB = 2048  # at 10,000 records
+PEAK_TARGET_100K_MB = 8192  # at 100,000 records, and 15 minutes
+TIME_TARGET_100K = 15 * 60
 QUERY_TARGET = 300_000  # bytes for a first query at 10,000 records
 FIRST_RESULT_TARGET = 3.0  # seconds on the slow phone at 10,000 records
 SERVE_TARGET = 3.0  # seconds for mkdocs serve to show an edited record
@@ -57,22 +60,69 @@ QUERY = "速生杨"
 @dataclass
 class Run:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the largest single process
     returncode: int
     stderr: str = ""
+    total_mb: float = 0.0  # all its processes at once (proportional set size), and its /dev/shm files
+
+
+def _tree_mb(root: int, shm_before: int) -> float:
+    """Memory the process ``root`` and its descendants use now: their PSS (pages shared by forked
+    processes counted once) and what they put in /dev/shm, in MB. Linux only; 0 elsewhere."""
+    try:
+        parents = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    parents[int(entry.name)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+        tree, grew = {root}, True
+        while grew:
+            more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
+            tree |= more
+            grew = bool(more)
+        kb = 0
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+                    kb += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            except (OSError, StopIteration):
+                pass
+        return kb / 1024 + max(0, _shm_used() - shm_before) / 2**20
+    except OSError:
+        return 0.0
+
+
+def _shm_used() -> int:
+    try:
+        stat = os.statvfs("/dev/shm")
+    except OSError:
+        return 0
+    return (stat.f_blocks - stat.f_bfree) * stat.f_frsize
 
 
 def run(args: list[str], cwd: Path, env: dict | None = None) -> Run:
-    """Run a command; wall time and peak RSS of the child and its waited-for descendants."""
+    """Run a command; wall time, peak RSS of its largest process, peak memory of all of them."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8", **(env or {})}
+    shm_before = _shm_used()
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(args, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=err)
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.5):
+                peak[0] = max(peak[0], _tree_mb(proc.pid, shm_before))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text)
+    return Run(seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text, peak[0])
 
 
 def tree_size(folder: Path) -> tuple[int, int]:
@@ -313,12 +363,15 @@ def rows(f: Figures) -> list[tuple[str, float, str, str, bool | None]]:
     """(what, value, unit, target, met) for one size."""
     n = f.n
     big = n >= 10_000
+    limit = PEAK_TARGET_100K_MB if n >= 100_000 else PEAK_TARGET_MB if big else 0
     out = [
         (f"检查记录 builder validate，{n:,} 条", f.validate.seconds, "秒", "", None),
-        (f"完整构建 mkdocs build，{n:,} 条", f.build.seconds, "秒", "", None),
+        (f"完整构建 mkdocs build，{n:,} 条", f.build.seconds, "秒", "≤ 15 分钟" if n >= 100_000 else "",
+         f.build.seconds <= TIME_TARGET_100K if n >= 100_000 else None),
         (f"每条记录的构建成本，{n:,} 条", 1000 * f.build.seconds / n, "毫秒", "", None),
-        (f"构建峰值内存，{n:,} 条", f.build.peak_mb, "MB", f"≤ {PEAK_TARGET_MB:,} MB" if big else "",
-         f.build.peak_mb <= PEAK_TARGET_MB if big else None),
+        (f"构建峰值内存（最大的一个进程），{n:,} 条", f.build.peak_mb, "MB", "", None),
+        (f"构建峰值内存（全部进程合计，含 /dev/shm），{n:,} 条", f.build.total_mb, "MB",
+         f"≤ {limit:,} MB" if limit else "", f.build.total_mb <= limit if limit else None),
         (f"网站大小，{n:,} 条（{f.site_files:,} 个文件）", f.site_bytes / 1e6, "MB", "", None),
     ]
     if f.reference:

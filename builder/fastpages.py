@@ -25,7 +25,6 @@ from .site import Page
 
 MATTER = "cunwu/matter.html"
 NOTICE = "cunwu/notice.html"
-FAST = (MATTER, NOTICE)
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")
 
 

@@ -1,5 +1,7 @@
-"""The MkDocs adapter: validate in ``on_config``, add generated pages and files in ``on_files``,
-hand each page its data in ``on_page_context``. Everything else lives in MkDocs-free modules.
+"""The MkDocs adapter: validate in ``on_config`` and start the side work (notices, open data:
+``sidework``), add generated pages and files in ``on_files``, render the matter pages and start
+Pagefind in ``on_env``, hand each page its data in ``on_page_context``, finish the search index
+and wait for the side work in ``on_post_build``. Everything else lives in MkDocs-free modules.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from mkdocs.structure.files import File, Files
 
 from . import images, opendata, search
 from .cli import emit
-from .fastpages import FAST, MATTER, MatterRenderer, NoticeRenderer, qr_svg
+from .fastpages import MATTER, MatterRenderer, NoticeRenderer, qr_svg
 from .guide import guide_markdown
 from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
 from .settings import Settings, build_date
-from .sidework import SideWork, SideWorkError, fork_from
+from .sidework import SideWork, SideWorkError, fork_from, write_files
 from .site import build_site, notice_pages, record_order
 from .validate import Report, validate
 
@@ -91,8 +93,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
         site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name)
         site.pages.append(search.search_page(self.report))
-        self.pages = {p.src_uri: p for p in site.pages if p.template not in FAST}
-        self.fast = [p for p in site.pages if p.template in FAST]
+        self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
+        self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
@@ -145,17 +147,23 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_env(self, env, config, files):
         renderer = MatterRenderer(env, config, files, self.nav)
         self.indexer = search.Indexer()
-        # Newest first, the order of the index: Pagefind starts on the first batch of pages while
+        # Rendered newest first, the order of the index: Pagefind starts on the first batch while
         # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
-        matters = sorted((p for p in self.fast if p.template == MATTER),
-                         key=lambda p: (search.sort_key(p.context), p.src_uri), reverse=True)
+        # Sorted oldest first, so that pop() hands them over newest first.
+        matters = sorted(self.matters, key=lambda p: (search.sort_key(p.context), p.src_uri))
+        self.matters = []  # each page and its context let go once written: 100,000 of them held 2 GB
+        self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.expect(len(matters))
-        for page in matters:
+        rendered = []
+        while matters:
+            page = matters.pop()
             dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
             self.indexer.add(dest, html)
-            files.append(File.generated(config, dest, content=html))
-        self.searchable = bool(matters)  # a site with no matter yet has nothing to index
+            rendered.append((dest, html))
         self.indexer.start()
+        # Written once Pagefind has all its pages, not handed to MkDocs, which would hold every
+        # page until the build ends (2 GB at 100,000 matters).
+        write_files(Path(config.site_dir), rendered)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -165,6 +173,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return context
 
     def on_post_build(self, config):
+        # Every page is written: the records go before the merge of the search index, the largest
+        # thing a build holds (at 100,000 matters, records and index together passed 8 GB).
+        self.report = self.pages = None
         try:  # search/ finds matters through Pagefind's index, never Material's lunr
             if self.searchable:
                 self.indexer.finish(Path(config.site_dir))

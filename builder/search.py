@@ -90,7 +90,7 @@ def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
         indexer.close()
 
 
-BATCH = 10_000  # pages a Pagefind run indexes at most (about 1.5 GB)
+BATCH = 5_000  # pages a Pagefind run indexes at most (about 0.8 GB; two run at once)
 PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
 SPLIT = 2_000  # below this many pages one run is quicker than two and a merge
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
