@@ -3,7 +3,7 @@
 At 10,000 matters they are 9,000 notices, each with a QR code, and the open-data files: about
 8 s of work that needs only the validated records. On a large site a second process, forked
 right after validation so that it inherits the records, makes them while this one builds the
-pages, and writes them straight into the site once MkDocs has emptied the folder; the build
+pages, writing them straight into the site (once MkDocs has emptied the folder); the build
 waits for it before it ends and fails with its error. A small site (or a machine that cannot
 fork) does the same work in this process, with the same bytes.
 
@@ -46,10 +46,11 @@ def write_files(site_dir: Path, files: Iterable[tuple[str, bytes | str]]) -> Non
 
 def _child(make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path, conn) -> None:
     try:
-        files = list(make())
-        if conn.recv() != "go":  # the site folder is ready (MkDocs empties it after on_config)
+        # MkDocs empties the site folder just after on_config: a moment's wait, and then each file
+        # is written as soon as it is made (held until then, 100,000 notices took 600 MB).
+        if conn.recv() != "go":
             return
-        write_files(site_dir, files)
+        write_files(site_dir, make())
         conn.send(None)
     except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
         conn.send(traceback.format_exc())
@@ -58,10 +59,10 @@ def _child(make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path
 
 
 class SideWork:
-    """``make`` the files, then write them into ``site_dir`` once ``release`` says it is ready.
+    """``make`` the files and write them into ``site_dir``, from when ``release`` says it is ready.
 
-    With ``fork`` a second process makes them from now on, so that the making overlaps the rest
-    of the build; without, ``release`` makes and writes them in this process."""
+    With ``fork`` a second process does it, so that it overlaps the rest of the build; without,
+    ``release`` does it in this process."""
 
     def __init__(self, make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path, fork: bool) -> None:
         self.make, self.site_dir = make, site_dir
