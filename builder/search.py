@@ -298,6 +298,7 @@ def _head(b: bytes, i: int) -> tuple[int, int, int]:
 
 
 FORK_CHUNKS = 8  # from twice this many index chunks, a second process writes half of them
+FORK_PAGES = 50_000  # ... on sites up to this many matters
 CHUNK = 20_000  # Pagefind's chunk size: positions (and one per page) of the words in a chunk
 
 
@@ -357,7 +358,10 @@ def merge(bundles: list[Path], out: Path) -> None:
     # Encoding and compressing the chunks is a second core's work too: the later half is written
     # by a forked process, which inherits the words instead of being sent them.
     half = len(chunks) // 2
-    later = _forked(lambda: _write_chunks(chunks[half:], words, out / "index", prefix)) if half >= FORK_CHUNKS else None
+    # Not for the largest sites: the second process copies the words it reads (a gigabyte at
+    # 100,000 matters), and there a second or two of the merge matters less than memory.
+    fork = FORK_CHUNKS <= half and len(pages) <= FORK_PAGES
+    later = _forked(lambda: _write_chunks(chunks[half:], words, out / "index", prefix)) if fork else None
     names = _write_chunks(chunks[:half] if later else chunks, words, out / "index", prefix)
     names += later() if later else []
     index_chunks = [[chunk[0], chunk[-1], name] for chunk, name in zip(chunks, names, strict=True)]
