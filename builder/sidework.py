@@ -105,6 +105,7 @@ class SideWork:
             self.conn.close()
         self.proc.join()
         self.proc = None
+        gc.unfreeze()  # nothing shared any more (and mkdocs serve builds again and again)
         if error:
             raise SideWorkError(error)
 
@@ -114,3 +115,4 @@ class SideWork:
             self.proc.terminate()
             self.proc.join()
             self.proc = None
+            gc.unfreeze()

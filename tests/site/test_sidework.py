@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -16,10 +17,12 @@ def test_forked_work_is_made_in_another_process_and_written_only_once_released(t
         return [("a/b/pid.txt", str(os.getpid())), ("a/raw.bin", b"\x00\x01")]
 
     side = SideWork(make, tmp_path, fork=True)
+    assert gc.get_freeze_count() > 0, "shared objects are kept out of collections while both run"
     time.sleep(0.5)
     assert not (tmp_path / "a").exists(), "nothing is written before the site folder is ready"
     side.release()
     side.wait()
+    assert gc.get_freeze_count() == 0
     assert int((tmp_path / "a/b/pid.txt").read_text()) != os.getpid()
     assert (tmp_path / "a/raw.bin").read_bytes() == b"\x00\x01"
 
