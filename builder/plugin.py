@@ -35,6 +35,7 @@ from .site import build_site, notice_pages, record_order
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
+HOLD_PAGES = 20_000  # rendered matter pages kept before writing them: about 360 MB
 
 
 class CunwuConfig(base.Config):
@@ -154,16 +155,19 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.matters = []  # each page and its context let go once written: 100,000 of them held 2 GB
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.expect(len(matters))
-        rendered = []
+        site_dir, rendered = Path(config.site_dir), []
         while matters:
             page = matters.pop()
             dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
             self.indexer.add(dest, html)
             rendered.append((dest, html))
+            if len(rendered) == HOLD_PAGES:  # a very large site: no more than this held at once
+                write_files(site_dir, rendered)
+                rendered = []
         self.indexer.start()
-        # Written once Pagefind has all its pages, not handed to MkDocs, which would hold every
-        # page until the build ends (2 GB at 100,000 matters).
-        write_files(Path(config.site_dir), rendered)
+        # Written once Pagefind has all its pages (written earlier, they delayed it), and not
+        # handed to MkDocs, which would hold every page until the build ends (2 GB at 100,000).
+        write_files(site_dir, rendered)
         return env
 
     def on_page_context(self, context, page, config, nav):

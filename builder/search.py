@@ -93,6 +93,7 @@ def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
 BATCH = 5_000  # pages a Pagefind run indexes at most (about 0.8 GB; two run at once)
 PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
 SPLIT = 2_000  # below this many pages one run is quicker than two and a merge
+ONE_AT_A_TIME = 50_000  # above this many pages, one Pagefind run at a time: 0.8 GB less at the peak
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 _SORT = re.compile(r'data-pagefind-sort="date:([^"]*)"')
 
@@ -127,6 +128,8 @@ class Indexer:
         """``total`` pages will be added, newest first (by ``sort_key``): each batch is then
         started as soon as it is full, the first while the later pages are still rendered."""
         self.size = self._plan(total)
+        if total > ONE_AT_A_TIME:
+            self.parallel = 1
 
     def add(self, dest: str, html: str) -> None:
         """A rendered page, by its path in the site (``dongliu/2025-001/index.html``)."""
@@ -224,6 +227,7 @@ def _run_pagefind(folder: Path) -> Path:
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         raise SearchError("搜索索引没有生成（Pagefind 出错）：\n" + (proc.stderr or proc.stdout).strip())
+    shutil.rmtree(folder / "pages", ignore_errors=True)  # read: memory (/dev/shm) back at once
     return bundle
 
 
