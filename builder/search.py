@@ -27,6 +27,7 @@ Free of MkDocs, like the rest of the model: ``search_page`` returns a ``site.Pag
 
 from __future__ import annotations
 
+import concurrent.futures
 import gzip
 import hashlib
 import json
@@ -37,6 +38,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .fork import ForkError, start
 from .records import Village
 from .schema import CATEGORIES
 from .site import Page
@@ -163,8 +165,6 @@ class Indexer:
 
     def _launch(self, pages: list[tuple[str, str, str]]) -> None:
         """Write a batch's pages (only what Pagefind reads) and start Pagefind on them."""
-        import concurrent.futures
-
         if self.pool is None:
             self.pool = concurrent.futures.ThreadPoolExecutor(self.parallel)
         folder = self.tmp / f"batch{len(self.jobs)}"
@@ -356,8 +356,7 @@ def merge(bundles: list[Path], out: Path) -> None:
             for value, numbers in values:
                 target.setdefault(value, []).extend(number[p] for p in numbers)
 
-    fragments.finish()
-    fragments.pool.shutdown()
+    fragments.close()
     chunks = _chunks(sorted(words), words)
     # Encoding and compressing the chunks is a second core's work too: the later half is written
     # by a forked process, which inherits the words instead of being sent them.
@@ -365,9 +364,12 @@ def merge(bundles: list[Path], out: Path) -> None:
     # Not for the largest sites: the second process copies the words it reads (a gigabyte at
     # 100,000 matters), and there a second or two of the merge matters less than memory.
     fork = FORK_CHUNKS <= half and len(pages) <= FORK_PAGES
-    later = _forked(lambda: _write_chunks(chunks[half:], words, out / "index", prefix)) if fork else None
+    later = start(lambda: _write_chunks(chunks[half:], words, out / "index", prefix)) if fork else None
     names = _write_chunks(chunks[:half] if later else chunks, words, out / "index", prefix)
-    names += later() if later else []
+    try:
+        names += later.result() if later else []
+    except ForkError as exc:
+        raise SearchError(f"搜索索引没有写完：{exc}") from exc
     index_chunks = [[chunk[0], chunk[-1], name] for chunk, name in zip(chunks, names, strict=True)]
     for this, after in zip(index_chunks, index_chunks[1:], strict=False):
         this[1], after[0] = _prefixes(this[1], after[0])
@@ -403,42 +405,6 @@ def _write_chunks(chunks: list[list[str]], words: dict[str, list], folder: Path,
     return names
 
 
-def _forked(fn):
-    """Start ``fn`` in a forked process; return a function that waits for its result (or None
-    where this system cannot fork: the caller then does the work itself)."""
-    import multiprocessing
-
-    try:
-        ctx = multiprocessing.get_context("fork")
-        parent, child = ctx.Pipe(duplex=False)
-
-        def run() -> None:
-            try:
-                child.send((True, fn()))
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                child.send((False, f"{type(exc).__name__}: {exc}"))
-
-        proc = ctx.Process(target=run, daemon=True)
-        proc.start()
-    except (OSError, ValueError):
-        return None
-    child.close()
-
-    def result():
-        try:
-            ok, value = parent.recv()
-        except (EOFError, OSError):
-            ok, value = False, "进程意外退出"
-        finally:
-            parent.close()
-            proc.join()
-        if not ok:
-            raise SearchError(f"搜索索引没有写完：{value}")
-        return value
-
-    return result
-
-
 def _numbering(pages: list, sorts: list, offset: int) -> list[int]:
     """New number of each page of a batch: newest first by the ``date`` sort list, after ``offset``."""
     rank = {}
@@ -457,8 +423,6 @@ class _Fragments:
     memory to disk that is 10,000 files of system time, spent without holding the GIL."""
 
     def __init__(self, target: Path) -> None:
-        import concurrent.futures
-
         self.target = target
         self.used: set[str] = set()
         self.pool = concurrent.futures.ThreadPoolExecutor(1)
@@ -485,6 +449,10 @@ class _Fragments:
     def finish(self) -> None:
         while self.jobs:
             self.jobs.pop(0).result()
+
+    def close(self) -> None:
+        self.finish()
+        self.pool.shutdown()
 
 
 def _move_all(moves: list[tuple[Path, Path]]) -> None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from .fork import Forked, ForkError, start
 
 FORK_FROM = 1_000  # below this many records a second process costs more than it saves
 
@@ -45,20 +46,6 @@ def write_files(site_dir: Path, files: Iterable[tuple[str, bytes | str]]) -> Non
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def _child(make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path, conn) -> None:
-    try:
-        # MkDocs empties the site folder just after on_config: a moment's wait, and then each file
-        # is written as soon as it is made (held until then, 100,000 notices took 600 MB).
-        if conn.recv() != "go":
-            return
-        write_files(site_dir, make())
-        conn.send(None)
-    except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
-        conn.send(traceback.format_exc())
-    finally:
-        conn.close()
-
-
 class SideWork:
     """``make`` the files and write them into ``site_dir``, from when ``release`` says it is ready.
 
@@ -67,52 +54,49 @@ class SideWork:
 
     def __init__(self, make: Callable[[], Iterable[tuple[str, bytes | str]]], site_dir: Path, fork: bool) -> None:
         self.make, self.site_dir = make, site_dir
-        self.proc = None
-        self.conn = None
-        if fork:
-            try:
-                ctx = multiprocessing.get_context("fork")
-                self.conn, child = ctx.Pipe()
-                self.proc = ctx.Process(target=_child, args=(make, site_dir, child), daemon=True)
-                # Objects that exist now are left out of garbage collection from here on: a
-                # collection writes to every object it looks at, which makes both processes copy
-                # the memory they share (with 100,000 records, gigabytes).
-                gc.freeze()
-                self.proc.start()
-                child.close()
-            except (OSError, ValueError):  # no fork here: do it in this process
-                self.proc = self.conn = None
+        self.child: Forked | None = None
+        if not fork:
+            return
+        try:
+            self.ready = multiprocessing.get_context("fork").Event()
+        except (OSError, ValueError):  # no fork here: do it in this process
+            return
+        # Objects that exist now are left out of garbage collection from here on: a collection
+        # writes to every object it looks at, which makes both processes copy the memory they
+        # share (with 100,000 records, gigabytes).
+        gc.freeze()
+        self.child = start(self._write_when_ready)
+        if self.child is None:
+            gc.unfreeze()
+
+    def _write_when_ready(self) -> None:
+        # MkDocs empties the site folder just after on_config: a moment's wait, and then each file
+        # is written as soon as it is made (held until then, 100,000 notices took 600 MB).
+        self.ready.wait()
+        write_files(self.site_dir, self.make())
 
     def release(self) -> None:
         """The site folder is ready for the files."""
-        if self.proc is None:
+        if self.child is None:
             write_files(self.site_dir, self.make())
         else:
-            try:
-                self.conn.send("go")
-            except OSError:  # it died already: wait() reports it
-                pass
+            self.ready.set()
 
     def wait(self) -> None:
         """Block until the files are written; raise ``SideWorkError`` if making them failed."""
-        if self.proc is None:
+        if self.child is None:
             return
+        child, self.child = self.child, None
         try:
-            error = self.conn.recv()
-        except (EOFError, OSError):  # it died without a word
-            error = "进程意外退出"
+            child.result()
+        except ForkError as exc:
+            raise SideWorkError(str(exc)) from exc
         finally:
-            self.conn.close()
-        self.proc.join()
-        self.proc = None
-        gc.unfreeze()  # nothing shared any more (and mkdocs serve builds again and again)
-        if error:
-            raise SideWorkError(error)
+            gc.unfreeze()  # nothing shared any more (and mkdocs serve builds again and again)
 
     def close(self) -> None:
         """Stop the work, if it still runs (a build that failed elsewhere)."""
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.join()
-            self.proc = None
+        if self.child is not None:
+            self.child.terminate()
+            self.child = None
             gc.unfreeze()

@@ -5,17 +5,16 @@ Used by the command line and by the MkDocs plugin alike, so both report the same
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import Ctx, run_checks
+from .fork import ForkError, start
 from .records import RawRecord, Village, display, find_records, load_villages, read_record, real_path
 from .rules import ERROR, Diagnostic, diag
 from .schema import RECORD
@@ -132,17 +131,21 @@ def _check_all(paths: list[Path], content: Path, villages: dict[str, Village], s
                today: dt.date) -> list[tuple[RawRecord | None, Record | None, list[Diagnostic]]]:
     """``_one`` for each path, in order. A large site is checked by two processes at once: each
     record is checked on its own, and a machine with two cores does it in 60 % of the time."""
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    cut = int(len(paths) * SHARE)
+    theirs = None
+    if len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+        theirs = start(lambda: _many(paths[cut:], content, villages, settings, today))
+    if theirs is None:  # a small site, one core, or no fork here
         return _many(paths, content, villages, settings, today)
     try:
-        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    except (OSError, ValueError):  # no fork here
-        return _many(paths, content, villages, settings, today)
-    cut = int(len(paths) * SHARE)
-    with pool:
-        theirs = pool.submit(_many, paths[cut:], content, villages, settings, today)
         mine = _many(paths[:cut], content, villages, settings, today)
+    except BaseException:
+        theirs.terminate()
+        raise
+    try:
         return mine + theirs.result()
+    except ForkError as exc:
+        raise RuntimeError(f"检查记录的第二个进程出错：\n{exc}") from exc
 
 
 def _many(paths: list[Path], content: Path, villages: dict[str, Village], settings: Settings,

@@ -56,7 +56,7 @@ def test_close_stops_work_never_released(tmp_path: Path) -> None:
     side = SideWork(lambda: [("late.txt", "x")], tmp_path, fork=True)
     start = time.monotonic()
     side.close()
-    assert time.monotonic() - start < 10 and side.proc is None
+    assert time.monotonic() - start < 10 and side.child is None
     assert not (tmp_path / "late.txt").exists()
 
 
