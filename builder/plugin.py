@@ -1,5 +1,5 @@
-"""The MkDocs adapter: validate in ``on_config`` and start the side work (notices, open data:
-``sidework``), add generated pages and files in ``on_files``, render the matter pages and start
+"""The MkDocs adapter: validate in ``on_config`` and start the side work (the notices' QR codes,
+open data: ``fastpages.QRCodes``, ``sidework``), add generated pages and files in ``on_files``, render the matter pages and start
 Pagefind in ``on_env``, hand each page its data in ``on_page_context``, finish the search index
 and wait for the side work in ``on_post_build``. Everything else lives in MkDocs-free modules.
 """
@@ -25,13 +25,15 @@ from mkdocs.structure.files import File, Files
 
 from . import images, opendata, search
 from .cli import emit
-from .fastpages import MATTER, MatterRenderer, NoticeRenderer, qr_svg
+from .fastpages import MATTER, MatterRenderer, QRCodes
+from .fork import ForkError
 from .guide import guide_markdown
 from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
+from .present import url_of
 from .settings import Settings, build_date
 from .sidework import SideWork, SideWorkError, fork_from, write_files
-from .site import build_site, notice_pages, record_order
+from .site import build_site, record_order
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -75,9 +77,11 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self._report_problems(report)
         self.report = report
         self.commit = source_commit(self.root)
-        # Notices and open data need nothing more: a second core makes them from here on.
-        self.side = SideWork(functools.partial(self._side_files, config), Path(config.site_dir),
-                             fork=len(report.records) >= fork_from())
+        # QR codes and open data need nothing more: a second core makes them from here on.
+        fork = len(report.records) >= fork_from()
+        self.side = SideWork(functools.partial(self._side_files, config), Path(config.site_dir), fork=fork)
+        voted = sorted(url_of(r) for r in report.records if "resolution" in r.data)
+        self.qr = QRCodes(config.site_url or "", voted, fork=fork)
         return config
 
     def _report_problems(self, report: Report) -> None:
@@ -104,12 +108,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return files
 
     def _side_files(self, config) -> Iterator[tuple[str, bytes | str]]:
-        """Notices and open data: written straight into the site, by ``sidework``."""
-        notices = NoticeRenderer(config.theme.get_env(), config)
-        for page in notice_pages(self.report, self.today):
-            # The QR code leads to the matter page, at the site's configured address.
-            html = notices.render(page, qr_svg((config.site_url or "") + page.context["url"]))
-            yield page.src_uri.replace("notice.md", "notice.html"), html
+        """Open data: written straight into the site, by ``sidework``."""
         records = sorted(self.report.records, key=record_order)
         names = {v.id: v.name for v in self.report.villages.values()}
         yield from opendata.published(records, names, config.site_url or "", config.site_name,
@@ -146,7 +145,11 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return nav
 
     def on_env(self, env, config, files):
-        renderer = MatterRenderer(env, config, files, self.nav)
+        try:
+            qr = self.qr.codes()
+        except ForkError as exc:
+            raise PluginError(f"公告的二维码没有生成：\n{exc}") from exc
+        renderer = MatterRenderer(env, config, files, self.nav, qr)
         self.indexer = search.Indexer()
         # Rendered newest first, the order of the index: Pagefind starts on the first batch while
         # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
@@ -187,14 +190,14 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except search.SearchError as exc:
             raise PluginError(str(exc)) from exc
         except SideWorkError as exc:
-            raise PluginError(f"公告和公开数据没有生成：\n{exc}") from exc
+            raise PluginError(f"公开数据没有生成：\n{exc}") from exc
         finally:
             self.indexer.close()
             self.side.close()
 
     def on_build_error(self, error):
         # A failed build must not leave the side process or Pagefind's batches running behind it.
-        for worker in (getattr(self, "side", None), getattr(self, "indexer", None)):
+        for worker in (getattr(self, "side", None), getattr(self, "qr", None), getattr(self, "indexer", None)):
             if worker is not None:
                 worker.close()
 

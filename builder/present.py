@@ -35,11 +35,6 @@ def url_of(record: Record) -> str:
     return f"{record.village}/{record.id}/"
 
 
-def notice_url(record: Record) -> str:
-    """The printed notice, for a matter that has come to a vote (passed or not); else ""."""
-    return f"{url_of(record)}notice.html" if "resolution" in record.data else ""
-
-
 @dataclass
 class Step:
     key: str

@@ -1,7 +1,6 @@
-"""Files nothing else in the build reads (notices with their QR codes, open data), made beside it.
+"""Files nothing else in the build reads (the open data), made beside it.
 
-At 10,000 matters they are 9,000 notices, each with a QR code, and the open-data files: about
-8 s of work that needs only the validated records. On a large site a second process, forked
+They need only the validated records. On a large site a second process, forked
 right after validation so that it inherits the records, makes them while this one builds the
 pages, writing them straight into the site (once MkDocs has emptied the folder); the build
 waits for it before it ends and fails with its error. A small site (or a machine that cannot

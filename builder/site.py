@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .checks import LABELS
-from .present import latest_date, money, next_due, notice_url, progress, steps, summary_line, url_of
+from .present import latest_date, money, next_due, progress, steps, summary_line, url_of
 from .records import Village
 from .schema import CATEGORIES, MEETINGS
 from .status import OVERDUE, STATUSES, passed
@@ -100,8 +100,9 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
         "data_url": f"data/villages/{record.village}.json",
-        "notice_url": notice_url(record),
-        "qr_url": f"{url_of(record)}qr.svg",
+        # The printed notice is this page printed (print CSS), once the matter has come to a vote:
+        # before it there is nothing to announce. Its QR code is filled in when rendering.
+        "notice": notice_context(record, village, today) if "resolution" in d else None,
     }
 
 
@@ -193,25 +194,9 @@ def record_order(record: Record) -> tuple[str, str]:
     return (record.village, record.id)
 
 
-def notice_pages(report: Report, today: dt.date) -> list[Page]:
-    """The printed notices, one for each matter put to the vote (before it, nothing to announce).
-
-    Not in ``build_site``: they need only the records, so ``sidework`` makes them from the start."""
-    pages = []
-    for r in sorted(report.records, key=record_order):
-        url = notice_url(r)
-        if url:
-            v = report.villages[r.village]
-            m = {"title": r.data["title"], "village": r.village, "id": r.id, "url": url_of(r), "notice_url": url,
-                 "notice": notice_context(r, v, today)}
-            pages.append(Page(f"{url_of(r)}notice.md", "cunwu/notice.html", r.data["title"] + "（公告）",
-                              _description(r, v, today), m))
-    return pages
-
-
 def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
                site_name: str) -> Site:
-    """Every page and file of the site but the notices (``notice_pages``), in a stable order."""
+    """Every page and file of the site, in a stable order."""
     site = Site(today, commit)
     records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
@@ -262,7 +247,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
 
 
 def _description(r: Record, v: Village, today: dt.date) -> str:
-    """What a shared link's card says of a matter (and of its notice)."""
+    """What a shared link's card says of a matter."""
     return f"{v.name} · {STATUSES[r.derived.status]} · {r.data.get('summary') or next_due(r, today)}"[:160]
 
 

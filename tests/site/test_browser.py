@@ -94,20 +94,37 @@ def test_text_is_large_enough_and_taps_are_big(phone, served: str) -> None:
     page.close()
 
 
-def test_notice_prints_on_one_a4_page(browser, served: str, tmp_path: Path) -> None:
+def test_a_matter_prints_as_its_notice_on_one_a4_page(browser, served: str, tmp_path: Path) -> None:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(served + "dongliu/2025-001/notice.html")
+    page.goto(served + "dongliu/2025-001/")
+    assert not page.locator("#notice").is_visible(), "on screen, only when asked for"
+    page.emulate_media(media="print")
+    assert page.locator("#notice").is_visible() and page.locator(".cw-notice__qr svg").is_visible()
+    for part in (".cw-steps", ".cw-title", ".md-header", ".md-footer", ".cw-notice__bar"):
+        assert not page.locator(part).is_visible(), part
     pdf = page.pdf(format="A4", print_background=False)
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
+    context.close()
+
+
+def test_the_notice_shows_on_screen_without_javascript(browser, served: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(served + "dongliu/2026-003/")
+    page.get_by_role("link", name="打印公告").click()
+    assert page.locator("#notice").is_visible()
+    assert page.get_by_text("的决议公告").is_visible()
+    assert page.locator(".cw-notice__how").is_visible() and not page.locator(".cw-notice__print").is_visible()
     context.close()
 
 
 def test_notice_qr_code_scans_to_its_matter_page(browser, served: str, tmp_path: Path) -> None:
     context = browser.new_context(device_scale_factor=2)
     page = context.new_page()
-    page.goto(served + "dongliu/2026-003/notice.html")
-    page.locator(".notice__qr svg").screenshot(path=tmp_path / "qr.png")
+    page.goto(served + "dongliu/2026-003/#notice")
+    assert page.locator(".cw-notice__print").is_visible(), "with JavaScript, a button prints it"
+    page.locator(".cw-notice__qr svg").screenshot(path=tmp_path / "qr.png")
     context.close()
     found = [code.text for code in zxingcpp.read_barcodes(Image.open(tmp_path / "qr.png"))]
     assert found == [SITE_URL + "dongliu/2026-003/"]  # the configured address, wherever it is served

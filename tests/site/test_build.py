@@ -112,26 +112,32 @@ def test_open_data(site: Path) -> None:
 
 
 def notice(site: Path, matter: str) -> str:
-    return (site / matter / "notice.html").read_text(encoding="utf-8")
+    """The notice a matter page prints as (overrides/cunwu/notice.html)."""
+    html = page(site, matter)
+    start = html.index('<section class="cw-notice" id="notice"')
+    return html[start:html.index("</section>", start)]
 
 
-def test_notice_prints_without_chrome_with_qr(site: Path) -> None:
-    html = notice(site, "dongliu/2025-001")
-    assert "md-header" not in html and "md-sidebar" not in html
-    assert "关于村东200亩耕地流转种植速生杨实施结果的公告" in html
-    assert "<svg" in html and "村务监督委员会" in html and "东柳村村民委员会" in html
+def test_a_matter_put_to_the_vote_prints_as_its_notice(site: Path) -> None:
+    result = notice(site, "dongliu/2025-001")
+    assert "关于村东200亩耕地流转种植速生杨实施结果的公告" in result
+    assert "<svg" in result and "村务监督委员会" in result and "东柳村村民委员会" in result
     resolution = notice(site, "dongliu/2026-003")
-    assert "的决议公告" in resolution and "公示期" in resolution
-    assert 'href="../../assets/stylesheets/notice.css"' in resolution and '<a href="./">返回事项页面</a>' in resolution
+    assert "的决议公告" in resolution and "公示期" in resolution and '<a href="./">返回事项页面</a>' in resolution
+    # First in the page, so that print CSS hides all that follows it; outside what search indexes.
+    html = page(site, "dongliu/2026-003")
+    assert html.index('id="notice"') < html.index("<div data-pagefind-body")
+    assert html.index('class="cw-notice"') > html.index('<article class="md-content__inner')
 
 
 def test_a_notice_only_once_the_matter_has_been_put_to_the_vote(site: Path) -> None:
     for path in sorted(ROOT.glob("content/*/*.md")):
         matter = f"{path.parent.name}/{path.stem}"
         voted = "\nresolution:" in path.read_text(encoding="utf-8")
-        assert (site / matter / "notice.html").is_file() == voted, matter
-        assert ('href="notice.html">打印公告' in page(site, matter)) == voted, matter
-        assert not (site / matter / "notice").exists()
+        html = page(site, matter)
+        assert ('id="notice"' in html) == voted, matter
+        assert ('href="#notice">打印公告' in html) == voted, matter
+    assert not list(site.rglob("notice.html")), "a notice is its matter page printed, not a file"
 
 
 def test_statistics_are_svg_without_script(site: Path) -> None:
@@ -154,7 +160,7 @@ def test_image_attachments_lose_exif_and_get_a_phone_copy(site: Path) -> None:
 
 
 def test_same_content_and_date_give_identical_site(site: Path, tmp_path: Path) -> None:
-    """Also when notices and open data are made by a second process, as on a large site."""
+    """Also when QR codes and open data are made by second processes, as on a large site."""
     config = write_config(tmp_path, ROOT / "content", site_url=SITE_URL)
     again = tmp_path / "again"
     assert mkdocs_build(config, again, CUNWU_FORK_FROM="0").returncode == 0

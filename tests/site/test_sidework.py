@@ -1,4 +1,4 @@
-"""builder.sidework: notices and open data made by a second process on a large site."""
+"""builder.sidework and fastpages.QRCodes: open data and QR codes made by second processes on a large site."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.fastpages import QRCodes
+from builder.fork import ForkError
 from builder.sidework import SideWork, SideWorkError, fork_from
 
 
@@ -65,3 +67,18 @@ def test_threshold_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     assert fork_from() == 0
     monkeypatch.setenv("CUNWU_FORK_FROM", "many")
     assert fork_from() == 1000
+
+
+def test_qr_codes_from_a_second_process_are_those_made_here() -> None:
+    urls = ["dongliu/2025-001/", "xihe/2026-012/"]
+    forked = QRCodes("https://example.org/cunwu/", urls, fork=True)
+    assert forked.child is not None
+    codes = forked.codes()
+    assert codes == QRCodes("https://example.org/cunwu/", urls, fork=False).codes()
+    assert all(codes[u].startswith('<svg class="cw-qr" viewBox=') for u in urls)
+
+
+def test_a_failure_making_qr_codes_reaches_the_build(monkeypatch) -> None:
+    monkeypatch.setattr("builder.fastpages.qr_svg", lambda url: os._exit(3))
+    with pytest.raises(ForkError, match="进程意外退出"):
+        QRCodes("", ["a/b/"], fork=True).codes()
