@@ -15,7 +15,10 @@ from typing import Any
 
 
 class ForkError(RuntimeError):
-    """The function failed in the child (the message is its traceback), or the child died."""
+    """The function failed in the child (the message is its traceback), or the child died.
+
+    A ``ForkError`` the function raises itself is a failure it has explained: it reaches the
+    parent as it is, without a traceback."""
 
 
 class Forked:
@@ -32,7 +35,7 @@ class Forked:
             self.conn.close()
             self.proc.join()
         if not ok:
-            raise ForkError(value)
+            raise value if isinstance(value, ForkError) else ForkError(value)
         return value
 
     def terminate(self) -> None:
@@ -58,6 +61,8 @@ def start(fn: Callable[[], Any]) -> Forked | None:
 def _run(fn: Callable[[], Any], conn: Any) -> None:
     try:
         conn.send((True, fn()))
+    except ForkError as exc:
+        conn.send((False, exc))
     except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
         conn.send((False, traceback.format_exc()))
     finally:

@@ -32,8 +32,8 @@ from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
 from .present import url_of
 from .settings import Settings, build_date
-from .sidework import SideWork, SideWorkError, fork_from, write_files
-from .site import build_site, record_order
+from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
+from .site import Asset, assets, build_site, record_order
 from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -94,7 +94,10 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             raise PluginError(f"记录有 {report.errors} 个错误，网站没有生成。请按上面的提示修改。")
 
     def on_files(self, files: Files, config) -> Files:
-        self.side.release()  # MkDocs has emptied the site folder by now
+        try:
+            self.side.release()  # MkDocs has emptied the site folder by now
+        except Refused as exc:  # made here, on a small site
+            self._refuse(exc)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
         site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name)
         site.pages.append(search.search_page(self.report))
@@ -103,32 +106,35 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
-        for asset in site.assets:
-            self._add_asset(files, config, asset)
         return files
 
     def _side_files(self, config) -> Iterator[tuple[str, bytes | str]]:
-        """Open data: written straight into the site, by ``sidework``."""
+        """Attachments and open data: written straight into the site, by ``sidework``."""
+        for asset in assets(self.report.records, self.content):
+            yield from self._published(asset)
         records = sorted(self.report.records, key=record_order)
         names = {v.id: v.name for v in self.report.villages.values()}
         yield from opendata.published(records, names, config.site_url or "", config.site_name,
                                       self.today, self.commit).items()
         yield "schema/record.json", schema_json(record_schema())
 
-    def _add_asset(self, files: Files, config, asset) -> None:
+    def _published(self, asset: Asset) -> Iterator[tuple[str, bytes]]:
         if not asset.image:
-            files.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
+            yield asset.dest, asset.source.read_bytes()
             return
         try:
             full, small = images.published(asset.source)
         except Exception as exc:  # a photo that passed verify() but fails to decode
             file = os.path.relpath(asset.source, self.root)
-            sys.stderr.write(f"{file}: E070 图片已损坏，无法重新编码（{type(exc).__name__}）\n"
-                             "    提示：请重新导出或重新拍摄这张图片后再上传\n")
-            raise PluginError("附件图片已损坏，网站没有生成。") from exc
-        files.append(File.generated(config, asset.dest, content=full))
+            raise Refused(f"{file}: E070 图片已损坏，无法重新编码（{type(exc).__name__}）\n"
+                          "    提示：请重新导出或重新拍摄这张图片后再上传\n") from exc
         head, _, name = asset.dest.rpartition("/")
-        files.append(File.generated(config, f"{head}/small/{name}", content=small))
+        yield asset.dest, full
+        yield f"{head}/small/{name}", small
+
+    def _refuse(self, exc: Refused) -> None:
+        sys.stderr.write(str(exc))
+        raise PluginError("附件图片已损坏，网站没有生成。") from exc
 
     def on_page_markdown(self, markdown, page, config, files):
         data = self.pages.get(page.file.src_uri)
@@ -158,19 +164,20 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.matters = []  # each page and its context let go once written: 100,000 of them held 2 GB
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.expect(len(matters))
-        site_dir, rendered = Path(config.site_dir), []
+        self.writer, rendered = Writer(Path(config.site_dir)), []
         while matters:
             page = matters.pop()
             dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
             self.indexer.add(dest, html)
             rendered.append((dest, html))
             if len(rendered) == HOLD_PAGES:  # a very large site: no more than this held at once
-                write_files(site_dir, rendered)
+                self.writer.write(rendered)
                 rendered = []
         self.indexer.start()
-        # Written once Pagefind has all its pages (written earlier, they delayed it), and not
-        # handed to MkDocs, which would hold every page until the build ends (2 GB at 100,000).
-        write_files(site_dir, rendered)
+        # Written once Pagefind has all its pages (written earlier, they delayed it), by a thread
+        # while MkDocs renders the other pages; not handed to MkDocs, which would hold every page
+        # until the build ends (2 GB at 100,000).
+        self.writer.write(rendered)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -186,18 +193,23 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         try:  # search/ finds matters through Pagefind's index, never Material's lunr
             if self.searchable:
                 self.indexer.finish(Path(config.site_dir))
+            self.writer.wait()
             self.side.wait()
+        except Refused as exc:
+            self._refuse(exc)
         except search.SearchError as exc:
             raise PluginError(str(exc)) from exc
         except SideWorkError as exc:
             raise PluginError(f"公开数据没有生成：\n{exc}") from exc
         finally:
+            self.writer.close()
             self.indexer.close()
             self.side.close()
 
     def on_build_error(self, error):
         # A failed build must not leave the side process or Pagefind's batches running behind it.
-        for worker in (getattr(self, "side", None), getattr(self, "qr", None), getattr(self, "indexer", None)):
+        for worker in (getattr(self, "side", None), getattr(self, "qr", None), getattr(self, "indexer", None),
+                       getattr(self, "writer", None)):
             if worker is not None:
                 worker.close()
 

@@ -1,4 +1,4 @@
-"""Files nothing else in the build reads (the open data), made beside it.
+"""Files nothing else in the build reads (attachments, open data), made beside it.
 
 They need only the validated records. On a large site a second process, forked
 right after validation so that it inherits the records, makes them while this one builds the
@@ -12,6 +12,7 @@ the small sample site both ways and compare.
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 import multiprocessing
 import os
@@ -34,6 +35,11 @@ class SideWorkError(RuntimeError):
     pass
 
 
+class Refused(ForkError):
+    """A file the site cannot publish (a photo that does not decode): the message says which and
+    what to do, for the person who added it."""
+
+
 def write_files(site_dir: Path, files: Iterable[tuple[str, bytes | str]]) -> None:
     """Write ``(path in the site, content)`` pairs, each folder made once."""
     made: set[Path] = set()
@@ -43,6 +49,31 @@ def write_files(site_dir: Path, files: Iterable[tuple[str, bytes | str]]) -> Non
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+class Writer:
+    """Writes batches of files in a thread, one batch at a time (``write`` waits for the one before).
+
+    Creating a file and its folder is system time: 0.4 to 0.7 ms a page on a small cloud machine's
+    disk, 7 s for 10,000 matter pages. In a thread it overlaps the build's own work."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="cunwu-writer")
+        self.pending: concurrent.futures.Future | None = None
+
+    def write(self, files: list[tuple[str, bytes | str]]) -> None:
+        self.wait()  # no more than two batches held: the one written and the one made
+        self.pending = self.pool.submit(write_files, self.site_dir, files)
+
+    def wait(self) -> None:
+        """Block until every batch is written; raise what writing one raised."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class SideWork:
@@ -88,6 +119,8 @@ class SideWork:
         child, self.child = self.child, None
         try:
             child.result()
+        except Refused:
+            raise
         except ForkError as exc:
             raise SideWorkError(str(exc)) from exc
         finally:

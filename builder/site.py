@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -50,7 +51,6 @@ class Site:
     today: dt.date
     commit: str
     pages: list[Page] = field(default_factory=list)
-    assets: list[Asset] = field(default_factory=list)
 
 
 def _size(n: int) -> str:
@@ -254,5 +254,10 @@ def _description(r: Record, v: Village, today: dt.date) -> str:
 def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, repo: dict) -> None:
     ctx = matter_context(r, v, content, today, repo)
     site.pages.append(Page(f"{url_of(r)}index.md", "cunwu/matter.html", r.data["title"], _description(r, v, today), ctx))
-    for a in ctx["attachments"]:
-        site.assets.append(Asset(a["dest"], source=a["path"], image=a["image"]))
+
+
+def assets(records: list[Record], content: Path) -> Iterator[Asset]:
+    """The records' attachments, each to be published beside its matter page."""
+    for r in sorted(records, key=record_order):
+        for a in attachments(r, content):
+            yield Asset(a["dest"], source=a["path"], image=a["image"])

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import pytest
 from buildkit import ROOT, SITE_URL, copy_content, mkdocs_build, write_config
 from PIL import Image
 
@@ -209,13 +210,15 @@ def test_record_text_cannot_run_script(tmp_path: Path) -> None:
     assert "CWTOKEN_CONTENT" in html  # typed by a user, shown as typed, never replaced
 
 
-def test_a_damaged_photo_is_refused_not_crashed_on(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fork_from", ["1000", "0"])  # made in this process, or (a large site) a second one
+def test_a_damaged_photo_is_refused_not_crashed_on(tmp_path: Path, fork_from: str) -> None:
     content = copy_content(tmp_path)
     photo = content / "dongliu/2025-002/road-after.jpg"
     photo.write_bytes(photo.read_bytes()[:2000])  # a JPEG cut short, as an interrupted upload leaves it
-    done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site")
+    done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site", CUNWU_FORK_FROM=fork_from)
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert "E070" in done.stderr and "road-after.jpg" in done.stderr
+    assert "E070 图片已损坏" in done.stderr and "dongliu/2025-002/road-after.jpg" in done.stderr
+    assert "提示：请重新导出或重新拍摄这张图片后再上传" in done.stderr and "附件图片已损坏，网站没有生成" in done.stderr
 
 
 def test_a_new_site_without_records_builds(tmp_path: Path) -> None:

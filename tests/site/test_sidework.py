@@ -11,7 +11,7 @@ import pytest
 
 from builder.fastpages import QRCodes
 from builder.fork import ForkError
-from builder.sidework import SideWork, SideWorkError, fork_from
+from builder.sidework import SideWork, SideWorkError, Writer, fork_from
 
 
 def test_forked_work_is_made_in_another_process_and_written_only_once_released(tmp_path: Path) -> None:
@@ -82,3 +82,17 @@ def test_a_failure_making_qr_codes_reaches_the_build(monkeypatch) -> None:
     monkeypatch.setattr("builder.fastpages.qr_svg", lambda url: os._exit(3))
     with pytest.raises(ForkError, match="进程意外退出"):
         QRCodes("", ["a/b/"], fork=True).codes()
+
+
+def test_the_writer_thread_writes_in_order_and_reports_a_failure(tmp_path: Path) -> None:
+    writer = Writer(tmp_path)
+    try:
+        writer.write([("a/1.html", "一"), ("a/2.html", b"2")])
+        writer.write([("b/3.html", "三")])  # waits for the batch before: two at most are held
+        writer.wait()
+        assert (tmp_path / "a/1.html").read_text(encoding="utf-8") == "一" and (tmp_path / "b/3.html").is_file()
+        writer.write([("a/1.html/x", "a file is in the way")])
+        with pytest.raises(OSError):
+            writer.wait()
+    finally:
+        writer.close()
