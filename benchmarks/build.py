@@ -16,6 +16,10 @@ For each size, on the same generated records (``benchmarks.generate``):
 ``serve_pickup`` measures how long ``mkdocs serve`` takes to show an edited record, and
 ``--phases MKDOCS_YML`` builds once in-process and lists where the time goes (MkDocs events,
 pages MkDocs renders, Pagefind and the merge of its batches).
+Folders a run replaces are moved aside and deleted at its end (``generate.discard``): on ext4,
+creating files in the minutes after many were deleted is several times dearer. For the same
+reason, leave a few minutes after an earlier run, or anything else that deleted thousands of
+files, before measuring.
 Sections ``build`` and ``serve`` of ``python -m benchmarks.run`` (``--only build,serve``); this
 module also runs on its own.
 """
@@ -41,6 +45,7 @@ from pathlib import Path
 
 import yaml
 
+from .generate import discard
 from .run import Row, section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,7 +161,7 @@ def bare_site(content: Path, workdir: Path) -> Path:
     """The same texts as plain Markdown pages for bare MkDocs + Material (built-in search on)."""
     docs = workdir / "docs"
     if docs.exists():
-        shutil.rmtree(docs)
+        discard(docs)
     docs.mkdir(parents=True)
     villages = yaml.safe_load((content / "villages.yml").read_text(encoding="utf-8"))["villages"]
     names = {v["id"]: v["name"] for v in villages}
@@ -196,9 +201,9 @@ def bare_site(content: Path, workdir: Path) -> Path:
 
 def mkdocs_build(config: Path, site: Path) -> Run:
     if site.exists():
-        shutil.rmtree(site)  # a cold build: MkDocs would otherwise spend time emptying it
-    # A settled disk for each build: files just generated or deleted are otherwise still being
-    # written out while the next build runs, and a build's time depends on what ran before it.
+        discard(site)  # a cold build: MkDocs would otherwise spend time emptying it
+    # A settled disk for each build: files just generated are otherwise still being written out
+    # while the next build runs, and a build's time depends on what ran before it.
     os.sync()
     env = {"CUNWU_TODAY": TODAY.isoformat(), "CUNWU_COMMIT": "0" * 40}
     done = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], config.parent, env)
@@ -276,7 +281,7 @@ def serve_pickup(workdir: Path, content: Path | None = None, timeout: float = 60
     workdir.mkdir(parents=True, exist_ok=True)
     copy = workdir / "content"
     if copy.exists():
-        shutil.rmtree(copy)
+        discard(copy)
     shutil.copytree(content or ROOT / "content", copy)
     config = cunwu_config(workdir, copy)
     port = _free_port()
@@ -354,7 +359,7 @@ def measure(n: int, workdir: Path, content: Path, browser: bool = True, referenc
         if index.exists():
             data = index.read_bytes()
             figures.reference_index, figures.reference_index_gz = len(data), len(gzip.compress(data, 6, mtime=0))
-        shutil.rmtree(bare / "docs")
+        discard(bare / "docs")
     if browser:
         figures.browser = browser_figures(ours / "site")
     return figures
@@ -455,7 +460,7 @@ def serve_section(bench) -> Iterable[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .generate import generate
+    from .generate import empty_discarded, generate
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.build", description="构建、搜索和页面大小的性能测试")
     parser.add_argument("--sizes", default="1000,10000")
@@ -484,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
             got = serve_pickup(workdir / "serve")
             table.append(("mkdocs serve 显示改过的记录（示例数据）", got["pickup"], "秒", f"≤ {SERVE_TARGET:g} 秒",
                           got["pickup"] <= SERVE_TARGET))
+        empty_discarded(workdir)
     for what, value, unit, target, ok in table:
         verdict = "" if ok is None else ("达标" if ok else "未达标")
         print(f"{what}: {value:,.2f} {unit}  {target} {verdict}".rstrip())

@@ -225,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             print(f"运行 {name} …", file=sys.stderr)
             rows += list(SECTIONS[name](bench))
+        from .generate import empty_discarded  # folders set aside, not deleted, while measuring
+
+        empty_discarded(workdir)
     load = "、".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Python {sys.version.split()[0]}，{os.cpu_count()} 核，系统负载 {load}（1、5、15 分钟；"
           f"其他进程占用 CPU 时，墙钟时间偏慢，CPU 时间较稳定）")
