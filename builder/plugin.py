@@ -1,7 +1,8 @@
-"""The MkDocs adapter: validate in ``on_config`` and start the side work (the notices' QR codes,
-open data: ``fastpages.QRCodes``, ``sidework``), add generated pages and files in ``on_files``, render the matter pages and start
-Pagefind in ``on_env``, hand each page its data in ``on_page_context``, finish the search index
-and wait for the side work in ``on_post_build``. Everything else lives in MkDocs-free modules.
+"""The MkDocs adapter: validate in ``on_config`` and start the side work (the notices' QR codes:
+``fastpages.QRCodes``; attachments and open data: ``sidework``), add generated pages in
+``on_files``, render the matter pages and start Pagefind in ``on_env``, hand each page its data in
+``on_page_context``, finish the search index and wait for the side work in ``on_post_build``.
+Everything else lives in MkDocs-free modules.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The site as data: which pages and files exist and what each shows.
 
 Built from a validation report; knows nothing of MkDocs. The plugin turns each ``Page`` into a
-generated MkDocs page and each ``Asset`` into a generated file, so a successor to MkDocs would
-only need a new adapter.
+generated MkDocs page (or renders it itself: matter pages) and publishes each ``Asset`` (``assets``)
+beside its matter, so a successor to MkDocs would only need a new adapter.
 """
 
 from __future__ import annotations
