@@ -45,7 +45,7 @@ from pathlib import Path
 
 import yaml
 
-from .generate import discard
+from .generate import discard, empty_discarded, generate
 from .run import Row, section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -460,8 +460,6 @@ def serve_section(bench) -> Iterable[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .generate import empty_discarded, generate
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.build", description="构建、搜索和页面大小的性能测试")
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--keep", type=Path, help="把生成的数据和网站留在这个文件夹")

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .generate import generate
+from .generate import empty_discarded, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 20)
@@ -225,9 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             print(f"运行 {name} …", file=sys.stderr)
             rows += list(SECTIONS[name](bench))
-        from .generate import empty_discarded  # folders set aside, not deleted, while measuring
-
-        empty_discarded(workdir)
+        empty_discarded(workdir)  # folders set aside, not deleted, while measuring
     load = "、".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Python {sys.version.split()[0]}，{os.cpu_count()} 核，系统负载 {load}（1、5、15 分钟；"
           f"其他进程占用 CPU 时，墙钟时间偏慢，CPU 时间较稳定）")

@@ -46,7 +46,7 @@ class MatterRenderer:
             raise RuntimeError(f"{MATTER} has no content block for the matter pages")
 
     def matter(self, page: Page) -> str:
-        qr = self.qr.get(page.context["url"]) if page.context.get("notice") else None
+        qr = self.qr.get(page.context["url"])  # only matters with a notice have one
         ctx = self.template.new_context({**self.context, "cunwu": page.context, "cunwu_qr": qr})
         values = {
             "CONTENT": "".join(self.template.blocks["content"](ctx)),

@@ -1,8 +1,8 @@
 """A function run in a forked process, its result (or its error) collected later.
 
 A large build puts its second core to work this way four times: half the records in validation,
-the QR codes of the notices, the open data and half the chunks of the search index. The child inherits
-the parent's memory, so nothing is sent to it; only its result comes back, pickled. Where this
+the notices' QR codes, the side work (attachments, open data) and half the chunks of the search
+index. The child inherits the parent's memory, so nothing is sent to it; only its result comes back, pickled. Where this
 system cannot fork, ``start`` returns None and the caller does the work itself.
 """
 

@@ -31,7 +31,7 @@ from .fork import ForkError
 from .guide import guide_markdown
 from .jsonschema import dumps as schema_json
 from .jsonschema import record_schema
-from .present import url_of
+from .present import has_notice, url_of
 from .settings import Settings, build_date
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
 from .site import Asset, assets, build_site, record_order
@@ -78,10 +78,10 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self._report_problems(report)
         self.report = report
         self.commit = source_commit(self.root)
-        # QR codes and open data need nothing more: a second core makes them from here on.
+        # QR codes, attachments and open data need nothing more: a second core makes them from here on.
         fork = len(report.records) >= fork_from()
         self.side = SideWork(functools.partial(self._side_files, config), Path(config.site_dir), fork=fork)
-        voted = sorted(url_of(r) for r in report.records if "resolution" in r.data)
+        voted = sorted(url_of(r) for r in report.records if has_notice(r))
         self.qr = QRCodes(config.site_url or "", voted, fork=fork)
         return config
 
@@ -111,9 +111,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
 
     def _side_files(self, config) -> Iterator[tuple[str, bytes | str]]:
         """Attachments and open data: written straight into the site, by ``sidework``."""
-        for asset in assets(self.report.records, self.content):
-            yield from self._published(asset)
         records = sorted(self.report.records, key=record_order)
+        for asset in assets(records, self.content):
+            yield from self._published(asset)
         names = {v.id: v.name for v in self.report.villages.values()}
         yield from opendata.published(records, names, config.site_url or "", config.site_name,
                                       self.today, self.commit).items()

@@ -35,6 +35,11 @@ def url_of(record: Record) -> str:
     return f"{record.village}/{record.id}/"
 
 
+def has_notice(record: Record) -> bool:
+    """A matter prints as a public notice once it has come to a vote (passed or not)."""
+    return "resolution" in record.data
+
+
 @dataclass
 class Step:
     key: str

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .checks import LABELS
-from .present import latest_date, money, next_due, progress, steps, summary_line, url_of
+from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .records import Village
 from .schema import CATEGORIES, MEETINGS
 from .status import OVERDUE, STATUSES, passed
@@ -100,9 +100,8 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
         "data_url": f"data/villages/{record.village}.json",
-        # The printed notice is this page printed (print CSS), once the matter has come to a vote:
-        # before it there is nothing to announce. Its QR code is filled in when rendering.
-        "notice": notice_context(record, village, today) if "resolution" in d else None,
+        # The printed notice is this page printed (print CSS); its QR code is filled in when rendering.
+        "notice": notice_context(record, village, today) if has_notice(record) else None,
     }
 
 
@@ -258,6 +257,6 @@ def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, re
 
 def assets(records: list[Record], content: Path) -> Iterator[Asset]:
     """The records' attachments, each to be published beside its matter page."""
-    for r in sorted(records, key=record_order):
+    for r in records:
         for a in attachments(r, content):
             yield Asset(a["dest"], source=a["path"], image=a["image"])
