@@ -414,7 +414,7 @@ def phases(config: Path, site: Path) -> dict[str, float]:
     import mkdocs.plugins as mkplugins
     from mkdocs.config import load_config
 
-    import builder.search as search
+    import builder.engine.search as search
 
     spent: dict[str, float] = {}
 

@@ -4,7 +4,7 @@
 
 Sections (``--only`` picks some, comma-separated; default all):
 
-- ``validate``: records validated per second, in-process (``builder.validate.validate``, with the
+- ``validate``: records validated per second, in-process (``builder.model.validate.validate``, with the
   garbage collection it leaves behind) and through the command line
   (``python -m builder validate DIR --format json``, interpreter start included), and the peak
   memory of that command (``getrusage`` of the child).
@@ -119,8 +119,8 @@ def _rate_target(n: int, rate: float) -> tuple[str, bool | None]:
 
 @section("validate")
 def validate_throughput(bench: Bench) -> Iterable[Row]:
-    from builder.settings import Settings
-    from builder.validate import validate
+    from builder.model.settings import Settings
+    from builder.model.validate import validate
 
     for n in bench.sizes:
         content = bench.content(n)

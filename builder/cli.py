@@ -9,8 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from .rules import Diagnostic
-from .settings import build_date, load_settings
+from .model.rules import Diagnostic
+from .model.settings import build_date, load_settings
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -80,7 +80,7 @@ def _in_content(path: Path) -> tuple[Path, Path]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from .model.validate import validate
 
     today = _today(args.today)
     config = Path(args.config) if args.config else None
@@ -103,7 +103,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def _history(content: Path, base: str, parsed: dict) -> list[Diagnostic]:
-    from .history import GitError, check_history
+    from .model.history import GitError, check_history
 
     try:
         return check_history(content, base, parsed)
@@ -159,7 +159,7 @@ def _job_summary(diagnostics: list[Diagnostic], checked: int, errors: int, warni
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .skeleton import write_new
+    from .model.skeleton import write_new
 
     path = write_new(Path(args.content), args.village, args.title, args.year or _today(None).year)
     print(f"已新建 {path}，请按注释填写")

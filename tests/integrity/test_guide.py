@@ -8,8 +8,8 @@ import re
 import markdown
 import pytest
 
-from builder.guide import code_block, guide_markdown, text
-from builder.rules import RULES, Rule
+from builder.model.rules import RULES, Rule
+from builder.views.guide import code_block, guide_markdown, text
 
 HOSTILE = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[点我](javascript:alert(1))",

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from builder.checks import Ctx, run_checks
-from builder.jsonschema import dumps, record_schema
-from builder.records import RawRecord, Village, parse_front_matter
-from builder.schema import RECORD
-from builder.settings import Settings
-from builder.typecheck import check_map
-from builder.validate import validate
+from builder.model.checks import Ctx, run_checks
+from builder.model.jsonschema import dumps, record_schema
+from builder.model.records import RawRecord, Village, parse_front_matter
+from builder.model.schema import RECORD
+from builder.model.settings import Settings
+from builder.model.typecheck import check_map
+from builder.model.validate import validate
 
 from .conftest import DISCLOSED, ROOT, make_content
 
@@ -45,11 +45,11 @@ def validator():
 
 def test_committed_schema_is_up_to_date() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == dumps(record_schema()), (
-        "schema/record.json is stale: run  python -m builder.jsonschema > schema/record.json")
+        "schema/record.json is stale: run  python -m builder.model.jsonschema > schema/record.json")
 
 
 def test_module_prints_the_schema() -> None:
-    done = subprocess.run([sys.executable, "-m", "builder.jsonschema"], cwd=ROOT, capture_output=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "builder.model.jsonschema"], cwd=ROOT, capture_output=True, check=True)
     assert done.stdout.decode("utf-8") == dumps(record_schema())
 
 
@@ -93,7 +93,7 @@ def test_sample_records_validate(validator) -> None:
 
 
 def test_skeleton_validates(validator, tmp_path, monkeypatch) -> None:
-    from builder.skeleton import write_new
+    from builder.model.skeleton import write_new
 
     monkeypatch.setenv("CUNWU_TODAY", "2024-04-01")
     path = write_new(make_content(tmp_path), "dongwang", "事项", 2024)

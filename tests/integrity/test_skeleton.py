@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from builder.cli import UsageError
-from builder.schema import RECORD, F
-from builder.settings import Settings
-from builder.skeleton import skeleton_text, write_new
-from builder.validate import validate
+from builder.model.schema import RECORD, F
+from builder.model.settings import Settings
+from builder.model.skeleton import skeleton_text, write_new
+from builder.model.validate import validate
 
 from .conftest import DISCLOSED, PDF, TODAY, make_content, run_cli
 

@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 import pytest
 from buildkit import ROOT
 
-import builder.search as search_module
+import builder.engine.search as search_module
 from benchmarks.browser import PHONE, first_result, throttle
-from builder.search import GLOB, Indexer, index_site
+from builder.engine.search import GLOB, Indexer, index_site
 
 SPEED_TREE = "关于村东200亩耕地流转种植速生杨的事项"  # dongliu/2025-001
 ROAD = "关于村内主街及三条巷道水泥硬化工程的事项"  # dongliu/2025-002
@@ -194,7 +194,7 @@ def test_only_matters_are_indexed(site: Path) -> None:
 
 @pytest.mark.parametrize("runs", [3])
 def test_index_is_byte_identical_run_to_run(site: Path, tmp_path: Path, runs: int) -> None:
-    """Pagefind writes filters in HashMap order; builder.search sorts them."""
+    """Pagefind writes filters in HashMap order; builder.engine.search sorts them."""
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     seen = set()
@@ -209,7 +209,7 @@ def test_index_is_byte_identical_run_to_run(site: Path, tmp_path: Path, runs: in
 
 
 def test_index_does_not_depend_on_the_disk(site: Path, tmp_path: Path) -> None:
-    """Pagefind numbers pages in the order the file system lists them; builder.search renumbers
+    """Pagefind numbers pages in the order the file system lists them; builder.engine.search renumbers
     them newest first, so another disk (here tmpfs against the test's own) gives the same bytes."""
     shm = Path("/dev/shm")
     if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
@@ -248,7 +248,7 @@ def _newest_first(pages: list[tuple[str, str]]) -> list[tuple[str, str]]:
                          [(10_000, 8, False), (7, 8, False), (7, 0, False), (7, 8, True), (10_000, 8, True)])
 def test_indexer_in_batches_gives_the_same_index(site: Path, tmp_path: Path, batch: int, fork_chunks: int,
                                                  stream: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """builder.search.Indexer, pages handed over as rendered, Pagefind run on batches (here
+    """builder.engine.search.Indexer, pages handed over as rendered, Pagefind run on batches (here
     also of 7 pages, two at a time) and their indexes merged: the same bytes as the build's,
     also when a second process writes half of the index chunks (as from 16 chunks), and when
     pages come newest first and each batch starts as soon as it is full (as in the build)."""

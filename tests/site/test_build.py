@@ -15,8 +15,8 @@ import pytest
 from buildkit import ROOT, SITE_URL, copy_content, mkdocs_build, write_config
 from PIL import Image
 
-from builder.schema import CATEGORIES
-from builder.status import STATUSES
+from builder.model.schema import CATEGORIES
+from builder.model.status import STATUSES
 
 
 def page(site: Path, path: str) -> str:

@@ -1,4 +1,4 @@
-"""builder.sidework and fastpages.QRCodes: open data and QR codes made by second processes on a large site."""
+"""builder.engine.sidework and fastpages.QRCodes: open data and QR codes made by second processes on a large site."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.fastpages import QRCodes
-from builder.fork import ForkError
-from builder.sidework import SideWork, SideWorkError, Writer, fork_from
+from builder.engine.fastpages import QRCodes
+from builder.engine.fork import ForkError
+from builder.engine.sidework import SideWork, SideWorkError, Writer, fork_from
 
 
 def test_forked_work_is_made_in_another_process_and_written_only_once_released(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_qr_codes_from_a_second_process_are_those_made_here() -> None:
 
 
 def test_a_failure_making_qr_codes_reaches_the_build(monkeypatch) -> None:
-    monkeypatch.setattr("builder.fastpages.qr_svg", lambda url: os._exit(3))
+    monkeypatch.setattr("builder.engine.fastpages.qr_svg", lambda url: os._exit(3))
     with pytest.raises(ForkError, match="进程意外退出"):
         QRCodes("", ["a/b/"], fork=True).codes()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import text
+from builder.views import text
 
 ALPHABET = "ab中文 \n\t.-1)2*#>_|+`=:，。<&\"'[]!~h"
 

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vkit import PDF, TODAY, VILLAGE, base_record, cli, dump, record_text
 
-from builder import yamlnodes
-from builder.rules import RULES
-from builder.schema import RECORD
-from builder.settings import Settings
-from builder.status import STATUSES
-from builder.validate import validate
-from builder.yamlnodes import DuplicateKey, TooComplex, build, compose
+from builder.model import yamlnodes
+from builder.model.rules import RULES
+from builder.model.schema import RECORD
+from builder.model.settings import Settings
+from builder.model.status import STATUSES
+from builder.model.validate import validate
+from builder.model.yamlnodes import DuplicateKey, TooComplex, build, compose
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CLI = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

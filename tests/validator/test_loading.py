@@ -9,7 +9,7 @@ import re
 import pytest
 from vkit import PDF, PNG, RECORD_ID, Site, base_record, codes, dump, key_line, of, record_text, text_line
 
-from builder.records import MAX_RECORD_BYTES
+from builder.model.records import MAX_RECORD_BYTES
 
 
 def _only(report, path) -> list:
@@ -339,8 +339,8 @@ def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch: pytes
     import shutil
     from pathlib import Path
 
-    from builder import validate as v
-    from builder.settings import Settings
+    from builder.model import validate as v
+    from builder.model.settings import Settings
 
     content = tmp_path / "content"
     shutil.copytree(Path(__file__).resolve().parents[2] / "content", content)

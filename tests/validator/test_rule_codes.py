@@ -15,8 +15,8 @@ from decimal import Decimal
 import pytest
 from vkit import JPEG, PDF, PNG, TODAY, WEBP, Raw, Site, base_record, codes, key_line, of, text_line, text_of
 
-from builder.rules import RULES
-from builder.settings import Settings
+from builder.model.rules import RULES
+from builder.model.settings import Settings
 
 D = dt.date
 Edit = Callable[[dict], None]

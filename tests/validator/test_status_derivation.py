@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from vkit import Site, base_record, of
 
-from builder.settings import Settings
-from builder.status import STATUSES
+from builder.model.settings import Settings
+from builder.model.status import STATUSES
 
 D = dt.date
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from builder.settings import Settings
-from builder.validate import Report, validate
+from builder.model.settings import Settings
+from builder.model.validate import Report, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2024, 12, 31)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .checks import step_label
-from .schema import CATEGORIES, MEETINGS
-from .status import OVERDUE, STATUSES, passed, quorum_met
+from ..model.checks import step_label
+from ..model.schema import CATEGORIES, MEETINGS
+from ..model.status import OVERDUE, STATUSES, passed, quorum_met
+from ..model.validate import Record
 from .text import cn_date, render, wan, yuan
-from .validate import Record
 
 BODIES = {"representatives": "村民代表会议", "assembly": "村民会议"}
 MARKS = {  # state -> (symbol, word): the word is always shown, never colour alone

@@ -24,18 +24,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import images, opendata, search
-from .cli import emit
+from ..cli import emit
+from ..model.jsonschema import dumps as schema_json
+from ..model.jsonschema import record_schema
+from ..model.settings import Settings, build_date
+from ..model.validate import Report, validate
+from ..views import opendata
+from ..views.guide import guide_markdown
+from ..views.present import has_notice, url_of
+from ..views.site import Asset, assets, build_site, record_order
+from . import images, search
 from .fastpages import MATTER, MatterRenderer, QRCodes
 from .fork import ForkError
-from .guide import guide_markdown
-from .jsonschema import dumps as schema_json
-from .jsonschema import record_schema
-from .present import has_notice, url_of
-from .settings import Settings, build_date
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
-from .site import Asset, assets, build_site, record_order
-from .validate import Report, validate
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
 HOLD_PAGES = 20_000  # rendered matter pages kept before writing them: about 360 MB

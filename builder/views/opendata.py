@@ -11,10 +11,10 @@ import io
 import json
 from decimal import Decimal
 
+from ..model.schema import CATEGORIES
+from ..model.status import STATUSES
+from ..model.validate import Record
 from .present import url_of
-from .schema import CATEGORIES
-from .status import STATUSES
-from .validate import Record
 
 
 def _plain(value: object) -> object:

@@ -38,12 +38,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..model.records import Village
+from ..model.schema import CATEGORIES
+from ..model.status import STATUSES
+from ..model.validate import Report
+from ..views.site import Page
 from .fork import ForkError, start
-from .records import Village
-from .schema import CATEGORIES
-from .site import Page
-from .status import STATUSES
-from .validate import Report
 
 BUNDLE = "pagefind"  # the folder under site/ that holds the index and pagefind.js
 # Only matter pages are indexed; they sit at <village>/<id>/index.html. Reading only those skips

@@ -25,8 +25,8 @@ from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page as MkPage
 
+from ..views.site import Page
 from .fork import Forked, start
-from .site import Page
 
 MATTER = "cunwu/matter.html"
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")

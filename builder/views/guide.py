@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .rules import ERROR, RULES, Rule
-from .schema import RECORD
-from .skeleton import skeleton_text
+from ..model.rules import ERROR, RULES, Rule
+from ..model.schema import RECORD
+from ..model.skeleton import skeleton_text
 
 SEVERITY = {
     ERROR: "错误：必须改正。有错误的记录不能合并，网站也不会更新。",

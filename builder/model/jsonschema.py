@@ -4,7 +4,7 @@ Editors that understand JSON Schema (VS Code's YAML extension, for one) use it t
 and flag mistakes while a secretary types. It is published at ``schema/record.json`` and kept
 in the repository as ``schema/record.json``:
 
-    python -m builder.jsonschema > schema/record.json
+    python -m builder.model.jsonschema > schema/record.json
 
 The schema says what the model says (keys, kinds, required keys, choices, patterns, lengths)
 plus the two "required when" rules of the validator (E010). The rules that compare values
@@ -90,10 +90,10 @@ def record_schema() -> dict:
     schema = {
         "$schema": DRAFT,
         "title": "村务公开记录",
-        "description": "content/村代码/编号.md 文件开头 --- 之间的信息区。由 python -m builder.jsonschema 从记录模型生成，"
+        "description": "content/村代码/编号.md 文件开头 --- 之间的信息区。由 python -m builder.model.jsonschema 从记录模型生成，"
                        "请勿手工修改。日期、先后顺序、法定人数、票数、期限和个人信息等规则由 "
                        "python -m builder validate 检查。",
-        "$comment": "Generated from builder/schema.py by `python -m builder.jsonschema`; do not edit.",
+        "$comment": "Generated from builder/model/schema.py by `python -m builder.model.jsonschema`; do not edit.",
     }
     schema.update(object_schema(RECORD))
     props = schema["properties"]

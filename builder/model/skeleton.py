@@ -152,7 +152,7 @@ def next_id(folder: Path, year: int) -> str:
 
 
 def _usage(message: str) -> Exception:
-    from .cli import UsageError
+    from ..cli import UsageError
 
     return UsageError(message)
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from .checks import LABELS
+from ..model.checks import LABELS
+from ..model.records import Village
+from ..model.schema import CATEGORIES, MEETINGS
+from ..model.status import OVERDUE, STATUSES, passed
+from ..model.validate import Record, Report
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
-from .records import Village
-from .schema import CATEGORIES, MEETINGS
-from .status import OVERDUE, STATUSES, passed
 from .text import cn_date, render, wan, yuan
-from .validate import Record, Report
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 # In statistics a resolution may come from either body, so it is just "决议".

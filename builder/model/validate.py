@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.fork import ForkError, start
 from .checks import Ctx, run_checks
-from .fork import ForkError, start
 from .records import RawRecord, Village, display, find_records, load_villages, read_record, real_path
 from .rules import ERROR, Diagnostic, diag
 from .schema import RECORD
