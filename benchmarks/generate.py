@@ -30,6 +30,15 @@ _SYLLABLES = ("dong", "xi", "nan", "bei", "wang", "li", "zhang", "liu", "chen", 
               "tian", "shan")
 _CHARS = "东西南北前后上下大小新老河山桥塘沟湾岭坡庄集店屯寨王李张刘陈杨赵黄周吴徐孙马朱胡郭何林罗高唐石田"
 _TOWNS = ("青禾镇", "张村镇", "柳林乡", "石门镇", "白水乡", "清河镇")
+PER_TOWNSHIP = 20  # villages a township, as in the city of the issue (578 villages, 28 townships)
+
+
+def township(i: int) -> str:
+    """The township of the ``i``-th village: ``PER_TOWNSHIP`` villages each, in turn."""
+    k = i // PER_TOWNSHIP
+    if k < len(_TOWNS):
+        return _TOWNS[k]
+    return f"{_CHARS[k % len(_CHARS)]}{_CHARS[k // len(_CHARS) % len(_CHARS)]}{'镇' if k % 2 else '乡'}"
 _TITLES = {
     "land": "关于{place}耕地流转种植{crop}的事项",
     "assets": "关于出租村集体{asset}的事项",
@@ -76,7 +85,7 @@ def _village_ids(count: int, rnd: random.Random) -> list[dict]:
         out.append({
             "id": vid,
             "name": rnd.choice(_CHARS) + rnd.choice(_CHARS) + "村",
-            "township": rnd.choice(_TOWNS),
+            "township": township(len(out)),
             "party_members": party,
             "representatives": rnd.randint(25, 60),
             "households": households,

@@ -30,7 +30,9 @@ from ..model.jsonschema import record_schema
 from ..model.settings import Settings, build_date
 from ..model.validate import Report, validate
 from ..views import opendata
+from ..views.city import PAGE_SIZE, township_of
 from ..views.guide import guide_markdown
+from ..views.sitemap import sitemaps
 from ..views.present import has_notice, url_of
 from ..views.site import Asset, assets, build_site, record_order
 from . import images, search
@@ -51,6 +53,7 @@ class CunwuConfig(base.Config):
     public_phones = c.ListOfItems(c.Type(str), default=[])
     repo_url = c.Type(str, default="")  # where records live, for history links (not Material's repo_url:
     repo_branch = c.Type(str, default="main")  # that one makes every phone call api.github.com)
+    page_size = c.Type(int, default=PAGE_SIZE)  # matters a list page shows (builder/views/city.py)
 
 
 def source_commit(root: Path) -> str:
@@ -101,13 +104,15 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except Refused as exc:  # made here, on a small site
             self._refuse(exc)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
-        site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name)
+        site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name,
+                          page_size=self.config.page_size)
         site.pages.append(search.search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
         self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
+        self.files = files  # for the sitemap
         return files
 
     def _side_files(self, config) -> Iterator[tuple[str, bytes | str]]:
@@ -117,7 +122,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             yield from self._published(asset)
         names = {v.id: v.name for v in self.report.villages.values()}
         yield from opendata.published(records, names, config.site_url or "", config.site_name,
-                                      self.today, self.commit).items()
+                                      self.today, self.commit,
+                                      township_of(list(self.report.villages.values()))).items()
         yield "schema/record.json", schema_json(record_schema())
 
     def _published(self, asset: Asset) -> Iterator[tuple[str, bytes]]:
@@ -163,6 +169,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
         # Sorted oldest first, so that pop() hands them over newest first.
         matters = sorted(self.matters, key=lambda p: (search.sort_key(p.context), p.src_uri))
+        self.matter_urls = sorted(p.src_uri.removesuffix("index.md") for p in matters)  # for the sitemap
         self.matters = []  # each page and its context let go once written: 100,000 of them held 2 GB
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.expect(len(matters))
@@ -196,6 +203,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             if self.searchable:
                 self.indexer.finish(Path(config.site_dir))
             self.writer.wait()
+            self._sitemap(config)
             self.side.wait()
         except Refused as exc:
             self._refuse(exc)
@@ -207,6 +215,13 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             self.writer.close()
             self.indexer.close()
             self.side.close()
+
+    def _sitemap(self, config) -> None:
+        """Every page, matter pages included (MkDocs' own sitemap knows only its pages): written
+        over MkDocs' sitemap.xml, as a sitemap index once there are too many for one file."""
+        urls = sorted({f.url.removeprefix("./") for f in self.files.documentation_pages()} | set(self.matter_urls))
+        for name, data in sitemaps(urls, config.site_url or "", self.today).items():
+            (Path(config.site_dir) / name).write_bytes(data)
 
     def on_build_error(self, error):
         # A failed build must not leave the side process or Pagefind's batches running behind it.

@@ -42,6 +42,7 @@ from ..model.records import Village
 from ..model.schema import CATEGORIES
 from ..model.status import STATUSES
 from ..model.validate import Report
+from ..views.city import NO_TOWNSHIP
 from ..views.site import Page
 from .fork import ForkError, start
 
@@ -608,6 +609,16 @@ def _village_label(v: Village, duplicated: set[str]) -> str:
     return f"{v.name}（{v.township}）" if v.name in duplicated and v.township else v.name
 
 
+def _village_groups(villages: list, options: list[tuple]) -> list[tuple[str, list[tuple]]]:
+    """[h13] The village options by township (an <optgroup> each), when there are several:
+    hundreds of villages in one flat list are hard to choose from on a phone. [] otherwise."""
+    town = {v.id: v.township or NO_TOWNSHIP for v in villages}
+    groups: dict[str, list[tuple]] = {}
+    for option in options:
+        groups.setdefault(town[option[0]], []).append(option)
+    return list(groups.items()) if len(groups) > 1 else []
+
+
 def search_page(report: Report) -> Page:
     """The page at search/: a search box with filters, and without JavaScript, links to browse."""
     villages = list(report.villages.values())
@@ -624,6 +635,7 @@ def search_page(report: Report) -> Page:
         ("year", "年份", "全部年份", [(y, f"{y} 年", "") for y in years]),
     ]
     return Page("search.md", "cunwu/search.html", "搜索", "按事项名称、村名或关键词搜索各村的村级重大事项", {
+        "village_groups": _village_groups(villages, filters[0][3]),  # [h13] the choice of village by township
         "villages": shown,
         "categories": list(CATEGORIES.items()),
         "statuses": list(STATUSES.items()),

@@ -421,11 +421,18 @@ def no_resident_ids(ctx: Ctx) -> None:
 def no_mobiles(ctx: Ctx) -> None:
     if not ctx.may_hold_numbers:
         return
-    public = {re.sub(r"\D", "", p) for p in ctx.settings.public_phones}
+    public = {re.sub(r"\D", "", p) for p in ctx.settings.public_phones} | _supervision_phones(ctx)
     for number, m in _found(ctx, _MOBILE_RE):
         digits = re.sub(r"\D", "", m[1])
         if digits not in public:
             ctx.report("E061", line=number, masked=_mask(digits))
+
+
+def _supervision_phones(ctx: Ctx) -> set[str]:
+    """The villages' 村务监督委员会 phones (villages.yml): published on every matter page of their
+    village, so public by definition, like ``public_phones``; a record may quote any of them."""
+    return {re.sub(r"\D", "", v.supervision["supervision_phone"]) for v in ctx.villages.values()
+            if "supervision_phone" in v.supervision}
 
 
 @check("E062")

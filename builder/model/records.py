@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .rules import Diagnostic, diag
-from .schema import VILLAGE, VILLAGE_PATTERN
+from .schema import SUPERVISION, VILLAGE, VILLAGE_PATTERN
 from .typecheck import check_map
 from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of, values
 
@@ -64,6 +64,7 @@ class Village:
     township: str = ""
     counts: dict = field(default_factory=dict)  # party_members, representatives, ...
     line: int | None = None
+    supervision: dict = field(default_factory=dict)  # supervision_contact, supervision_phone: public
 
 
 def display(path: Path) -> str:
@@ -300,8 +301,10 @@ def _village(entry: Any, i: int, lines: dict, file: str,
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 只能用小写字母、数字和连字符")]
     if clean["id"] in seen:
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 重复", hint="每个村的 id 必须不同")]
-    counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township")}
-    return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path)), []
+    counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township", *SUPERVISION)}
+    supervision = {k: clean[k] for k in SUPERVISION if clean.get(k)}
+    return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path),
+                   supervision), []
 
 
 def find_records(content: Path) -> list[Path]:

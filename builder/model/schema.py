@@ -136,4 +136,9 @@ VILLAGE: dict[str, F] = {
     "representatives": F("count", "村民代表人数", example=45),
     "households": F("count", "户数", example=380),
     "adult_villagers": F("count", "年满十八周岁的村民人数", example=1150),
+    # Where a villager takes an objection (each matter page and notice names it). The phone is
+    # published on every page of the village: public by definition, like public_phones.
+    "supervision_contact": F("str", "村务监督委员会联系人（公开），如 主任 王某某", max_len=40, example="主任 王某某"),
+    "supervision_phone": F("str", "村务监督委员会联系电话（公开）", max_len=40, example="0371-62345678"),
 }
+SUPERVISION = ("supervision_contact", "supervision_phone")

@@ -125,7 +125,7 @@ def manifest(records: list[Record], today: dt.date, commit: str) -> dict:
 
 
 def published(records: list[Record], names: dict[str, str], site_url: str, site_name: str, today: dt.date,
-              commit: str) -> dict[str, bytes]:
+              commit: str, townships: dict[str, str] | None = None) -> dict[str, bytes]:
     """Every open-data file, by its path in the site. ``records`` in their stable order.
 
     One file per village rather than per matter: at 10,000 matters, 10,000 small files cost
@@ -142,4 +142,20 @@ def published(records: list[Record], names: dict[str, str], site_url: str, site_
         by_village.setdefault(r.village, []).append(one)
     for village, matters in by_village.items():
         out[f"data/villages/{village}.json"] = dumps(matters)
+    out.update(per_township(records, each, names, townships or {}, today, commit))
+    return out
+
+
+def per_township(records: list[Record], each: list[dict], names: dict[str, str], townships: dict[str, str],
+                 today: dt.date, commit: str) -> dict[str, bytes]:
+    """A township's matters as JSON and CSV (``townships``: village id → township slug), for the
+    township's office, which oversees its villages."""
+    mine: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        if r.village in townships:
+            mine.setdefault(townships[r.village], []).append(i)
+    out = {}
+    for town, rows in mine.items():
+        out[f"data/townships/{town}.json"] = dumps([each[i] for i in rows])
+        out[f"data/townships/{town}.csv"] = matters_csv([records[i] for i in rows], names, today, commit)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +20,7 @@ from ..model.records import Village
 from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed
 from ..model.validate import Record, Report
+from . import city
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .text import cn_date, render, wan, yuan
 
@@ -175,8 +176,9 @@ def newest_first(records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (latest_date(r) or dt.date.min, r.village, r.id), reverse=True)
 
 
-def _village_context(v: Village, matters: list[dict]) -> dict:
-    """A village page: ``matters`` are its summary lines, newest first."""
+def _village_context(v: Village, matters: list[dict], records: list[Record]) -> dict:
+    """A village page: ``matters`` are its summary lines, newest first, listed once by year and
+    filtered by status or category in place (``city.village_filters``); its own figures."""
     by_year: dict = defaultdict(list)
     for m in matters:
         by_year[m["id"][:4]].append(m)
@@ -184,8 +186,8 @@ def _village_context(v: Village, matters: list[dict]) -> dict:
         "village": {"id": v.id, "name": v.name, "township": v.township, **v.counts},
         "total": len(matters),
         "years": sorted(by_year.items(), reverse=True),
-        "by_status": [(k, label, [m for m in matters if m["status"] == k]) for k, label in STATUSES.items()],
-        "by_category": [(k, label, [m for m in matters if m["category"] == label]) for k, label in CATEGORIES.items()],
+        "filters": city.village_filters(matters),
+        "stats": stats(records),
     }
 
 
@@ -194,8 +196,9 @@ def record_order(record: Record) -> tuple[str, str]:
 
 
 def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
-               site_name: str) -> Site:
-    """Every page and file of the site, in a stable order."""
+               site_name: str, page_size: int = city.PAGE_SIZE) -> Site:
+    """Every page and file of the site, in a stable order. With several townships there is a
+    township level (home → township → village → matter); with one, home → village → matter."""
     site = Site(today, commit)
     records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
@@ -203,46 +206,99 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
         by_village[r.village].append(r)
     villages = [v for v in report.villages.values()]
     names = {v.id: v.name for v in villages}
-    lines = {id(r): {**summary_line(r), "village_name": names.get(r.village, r.village)} for r in records}
+    lines = {id(r): {**summary_line(r), "village_name": names.get(r.village, r.village),
+                     "category_key": r.data["category"]} for r in records}
+    towns = city.townships(villages, by_village)
+    several = len(towns) > 1
+    town_of = {v.id: t for t in towns for v in t.villages}
 
     def listing(rs: list[Record]) -> list[dict]:
         return [lines[id(r)] for r in newest_first(rs)]
 
+    def lists(spec: city.Listing, matters: list[dict]) -> None:
+        site.pages.extend(city.paged(spec, matters, page_size, Page))
+
     overall = stats(records)
-    site.pages.append(Page("index.md", "cunwu/home.html", "",
-                           f"{len(records)} 件村级重大事项的“四议两公开”全过程公开", {
+    late = city.most_overdue(records)
+    home = {
         "stats": overall,
-        "overdue": listing([r for r in records if r.derived.status in OVERDUE]),
+        "overdue": [lines[id(r)] for r in late[:city.HOME_OVERDUE]],
+        "overdue_total": len(late),
         "disclosures": [lines[id(r)] for r in sorted((r for r in records if "disclosure" in r.data),
                                                     key=lambda r: (r.data["disclosure"]["date"], r.village, r.id), reverse=True)[:8]],
         "results": [lines[id(r)] for r in sorted((r for r in records if "result" in r.data),
                                                 key=lambda r: (r.data["result"]["date"], r.village, r.id), reverse=True)[:8]],
-        "villages": [{"id": v.id, "name": v.name, "township": v.township, "n": len(by_village[v.id]),
-                      "overdue": sum(r.derived.status in OVERDUE for r in by_village[v.id])} for v in villages],
         "today": cn_date(today),
         "categories": list(CATEGORIES.items()),
-    }))
+    }
+    if several:
+        home["townships"] = [city.unit_row(t.label, f"township/{t.slug}/", t.records) for t in towns]
+    else:
+        home["villages"] = [{"id": v.id, "name": v.name, "township": v.township, "n": len(by_village[v.id]),
+                             "overdue": sum(r.derived.status in OVERDUE for r in by_village[v.id])} for v in villages]
+    site.pages.append(Page("index.md", "cunwu/city.html" if several else "cunwu/home.html", "",
+                           f"{len(records)} 件村级重大事项的“四议两公开”全过程公开", home))
+    if several:
+        for t in towns:
+            _township(site, t, by_village, lines, lists)
     for v in villages:
-        ctx = _village_context(v, listing(by_village[v.id]))
+        ctx = _village_context(v, listing(by_village[v.id]), by_village[v.id])
+        t = town_of[v.id]
+        ctx["township_url"] = f"township/{t.slug}/" if several else ""
         site.pages.append(Page(f"{v.id}/index.md", "cunwu/village.html", v.name,
                                f"{v.township}{v.name}：{len(by_village[v.id])} 件村级重大事项的办理情况", ctx))
         for r in by_village[v.id]:
-            _matter(site, r, v, content, today, repo)
+            _matter(site, r, v, content, today, repo, ctx["township_url"])
+    by_status = city.by_key(records, lambda r: r.derived.status)
     for key, label in STATUSES.items():
-        rs = [r for r in records if r.derived.status == key]
-        site.pages.append(Page(f"status/{key}.md", "cunwu/list.html", f"{label}的事项",
-                               f"状态为“{label}”的事项共 {len(rs)} 件", {"heading": label, "status": key, "matters": listing(rs)}))
+        rs = by_status.get(key, [])
+        lists(city.Listing(f"status/{key}", f"{label}的事项", f"状态为“{label}”的事项共 {len(rs)} 件", []),
+              listing(rs))
+    by_category = city.by_key(records, lambda r: r.data["category"])
     for key, label in CATEGORIES.items():
-        rs = [r for r in records if r.data["category"] == key]
-        site.pages.append(Page(f"category/{key}.md", "cunwu/list.html", label,
-                               f"“{label}”类事项共 {len(rs)} 件", {"heading": label, "matters": listing(rs)}))
-    site.pages.append(Page("stats.md", "cunwu/stats.html", "统计", "各村事项办理情况统计", {
-        "overall": overall,
-        "villages": [{"id": v.id, "name": v.name, "stats": stats(by_village[v.id])} for v in villages],
+        rs = by_category.get(key, [])
+        lists(city.Listing(f"category/{key}", label, f"“{label}”类事项共 {len(rs)} 件", []), listing(rs))
+    lists(city.Listing("overdue", "逾期事项", f"逾期未公开决议或实施结果的事项共 {len(late)} 件", [],
+                       "以下事项已超过规定期限，仍未公开决议或实施结果，逾期最久的在前。"),
+          [lines[id(r)] for r in late])
+    if several:
+        units = [city.unit_row(t.label, f"stats/{t.slug}/", t.records) for t in towns]
+        what = "乡镇"
+    else:
+        units = [city.unit_row(v.name, f"{v.id}/", by_village[v.id]) for v in villages]
+        what = "村"
+    site.pages.append(Page("stats.md", "cunwu/stats.html", "统计", f"各{what}事项办理情况统计", {
+        "overall": overall, "heading": "全部事项", "compare": city.comparison(units, what), "crumbs": [],
     }))
     site.pages.append(Page("data.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
-                           {"today": cn_date(today), "commit": commit}))
+                           {"today": cn_date(today), "commit": commit,
+                            "townships": [{"name": t.label, "slug": t.slug} for t in towns if t.name]}))
     return site
+
+
+def _township(site: Site, t: city.Township, by_village: dict, lines: dict, lists: Callable) -> None:
+    """A township's page, its lists (all its matters, its overdue ones) and its statistics."""
+    base = f"township/{t.slug}"
+    late = city.most_overdue(t.records)
+    crumbs = [(t.label, f"{base}/")]
+    site.pages.append(Page(f"{base}.md", "cunwu/township.html", t.label,
+                           f"{t.label}各村 {len(t.records)} 件村级重大事项的办理情况", {
+        "name": t.label, "slug": t.slug, "base": base, "total": len(t.records),
+        "statuses": city.status_counts(t.records),
+        "overdue": [lines[id(r)] for r in late[:city.TOWNSHIP_OVERDUE]],
+        "overdue_total": len(late),
+        "villages": [city.unit_row(v.name, f"{v.id}/", by_village[v.id]) for v in t.villages],
+    }))
+    lists(city.Listing(f"{base}/matters", f"{t.label}的全部事项", f"{t.label}的事项共 {len(t.records)} 件", crumbs),
+          [lines[id(r)] for r in newest_first(t.records)])
+    lists(city.Listing(f"{base}/overdue", f"{t.label}的逾期事项", f"{t.label}逾期的事项共 {len(late)} 件", crumbs,
+                       "以下事项已超过规定期限，仍未公开决议或实施结果，逾期最久的在前。"),
+          [lines[id(r)] for r in late])
+    units = [city.unit_row(v.name, f"{v.id}/", by_village[v.id]) for v in t.villages]
+    site.pages.append(Page(f"stats/{t.slug}.md", "cunwu/stats.html", f"{t.label}统计", f"{t.label}各村事项办理情况统计", {
+        "overall": stats(t.records), "heading": f"{t.label}全部事项", "compare": city.comparison(units, "村"),
+        "crumbs": [(t.label, f"{base}/")],
+    }))
 
 
 def _description(r: Record, v: Village, today: dt.date) -> str:
@@ -250,8 +306,11 @@ def _description(r: Record, v: Village, today: dt.date) -> str:
     return f"{v.name} · {STATUSES[r.derived.status]} · {r.data.get('summary') or next_due(r, today)}"[:160]
 
 
-def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, repo: dict) -> None:
+def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, repo: dict,
+            township_url: str = "") -> None:
     ctx = matter_context(r, v, content, today, repo)
+    ctx["township"], ctx["township_url"] = v.township, township_url  # a crumb on a site of several townships
+    ctx["objection"] = city.objection(v)  # whom to tell, on the page and its notice
     site.pages.append(Page(f"{url_of(r)}index.md", "cunwu/matter.html", r.data["title"], _description(r, v, today), ctx))
 
 
