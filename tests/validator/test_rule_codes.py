@@ -602,6 +602,20 @@ def test_mobile_prefixes(site: Site, number: str) -> None:
     assert of(site.validate(settings=settings), path) == []
 
 
+def test_supervision_phone_in_villages_yml_is_public(site: Site) -> None:
+    """The 村务监督委员会 phone of villages.yml is printed on every matter page of its village:
+    public by definition, so a record may quote it; any other mobile is still refused."""
+    site.villages[0]["supervision_contact"] = "主任 王某某"
+    site.villages[0]["supervision_phone"] = "139-1234-5678"
+    site.write_villages()
+    path = site.write(base_record(), body="有意见请打监督委员会电话 13912345678\n")
+    report = site.validate()
+    assert of(report, path) == [] and report.villages["dongwang"].supervision["supervision_phone"] == "139-1234-5678"
+    assert "supervision_phone" not in report.villages["dongwang"].counts
+    path = site.write(base_record(), body="有意见请打 13912345679\n")
+    assert [d.code for d in of(site.validate(), path)] == ["E061"]
+
+
 def test_mobile_12_prefix_is_not_mobile(site: Site) -> None:
     path = site.write(base_record(), body="编号 12012345678\n")
     assert of(site.validate(), path) == []
