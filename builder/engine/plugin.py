@@ -32,9 +32,9 @@ from ..model.validate import Report, validate
 from ..views import opendata
 from ..views.city import PAGE_SIZE, township_of
 from ..views.guide import guide_markdown
-from ..views.sitemap import sitemaps
 from ..views.present import has_notice, url_of
 from ..views.site import Asset, assets, build_site, record_order
+from ..views.sitemap import sitemaps
 from . import images, search
 from .fastpages import MATTER, MatterRenderer, QRCodes
 from .fork import ForkError
