@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ..model import sitenames
 from ..model.checks import LABELS
 from ..model.records import Village
 from ..model.schema import CATEGORIES, MEETINGS
@@ -99,7 +100,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "sha256": record.sha256,
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
-        "data_url": f"data/villages/{record.village}.json",
+        "data_url": f"{sitenames.DATA}/villages/{record.village}.json",
         # The printed notice is this page printed (print CSS); its QR code is filled in when rendering.
         "notice": notice_context(record, village, today) if has_notice(record) else None,
     }
@@ -230,17 +231,17 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
             _matter(site, r, v, content, today, repo)
     for key, label in STATUSES.items():
         rs = [r for r in records if r.derived.status == key]
-        site.pages.append(Page(f"status/{key}.md", "cunwu/list.html", f"{label}的事项",
+        site.pages.append(Page(f"{sitenames.STATUS}/{key}.md", "cunwu/list.html", f"{label}的事项",
                                f"状态为“{label}”的事项共 {len(rs)} 件", {"heading": label, "status": key, "matters": listing(rs)}))
     for key, label in CATEGORIES.items():
         rs = [r for r in records if r.data["category"] == key]
-        site.pages.append(Page(f"category/{key}.md", "cunwu/list.html", label,
+        site.pages.append(Page(f"{sitenames.CATEGORY}/{key}.md", "cunwu/list.html", label,
                                f"“{label}”类事项共 {len(rs)} 件", {"heading": label, "matters": listing(rs)}))
-    site.pages.append(Page("stats.md", "cunwu/stats.html", "统计", "各村事项办理情况统计", {
+    site.pages.append(Page(f"{sitenames.STATS}.md", "cunwu/stats.html", "统计", "各村事项办理情况统计", {
         "overall": overall,
         "villages": [{"id": v.id, "name": v.name, "stats": stats(by_village[v.id])} for v in villages],
     }))
-    site.pages.append(Page("data.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
+    site.pages.append(Page(f"{sitenames.DATA}.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
                            {"today": cn_date(today), "commit": commit}))
     return site
 
