@@ -8,6 +8,7 @@ fraction become ``Decimal`` (so ``120000.005`` can be caught), and every key's l
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -189,8 +190,12 @@ def safe_compose(text: str) -> yaml.Node | None:
     return compose(text)
 
 
-# Where a line's content starts: its indentation and any "- ", "? " or ": " before the content.
-_LEAD = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.M)
+@functools.lru_cache(maxsize=64)
+def _leading(n: int) -> re.Pattern:
+    """A line that starts with more than ``n`` of the characters of indentation and of "- ",
+    "? " and ": " (how far right its content, and so its nesting, can be)."""
+    return re.compile(rf"^[ \t?:-]{{{n + 1}}}", re.M)
+
 _STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -204,8 +209,8 @@ def too_deep(text: str) -> int | None:
     parsing: nesting is never deeper than the number of ``[`` and ``{`` plus what indentation
     allows (a block inside a block starts at least one column further right, or is a list in a
     map at the same column: at most two levels a column)."""
-    lead = max(map(len, _LEAD.findall(text)), default=0)
-    if text.count("[") + text.count("{") + 2 * lead + 2 <= MAX_DEPTH:
+    room = (MAX_DEPTH - 2 - text.count("[") - text.count("{")) // 2  # for the columns of indentation
+    if room >= 0 and _leading(room).search(text) is None:
         return None
     depth = 0
     try:

@@ -170,6 +170,14 @@ def test_50000_nested_brackets_are_e002_not_a_crash(site: Site, deep: str) -> No
     assert d.line == text_line(text, deep.split("\n")[-1][:20])
 
 
+def test_deep_nesting_by_indentation_is_e002(site: Site) -> None:
+    nested = "".join("  " * i + f"k{i}:\n" for i in range(45)) + "  " * 45 + "x"
+    text = BASE.replace("title: ", "titel:\n" + "  " + nested.replace("\n", "\n  ") + "\ntitle: ", 1)
+    path = site.write(base_record(), text=text)
+    d = _one(site.validate(), path)
+    assert d.code == "E002" and "嵌套" in d.message
+
+
 def test_nesting_of_40_passes_and_41_does_not(site: Site) -> None:
     # The front matter's own map is one level: 39 more lists reach 40.
     text = BASE.replace("title: ", "titel: " + "[" * 39 + "]" * 39 + "\ntitle: ", 1)
