@@ -43,29 +43,45 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _today(value: str | None) -> dt.date:
+    if value is not None and not value.strip():
+        raise UsageError("--today 后面缺少日期（YYYY-MM-DD）")
     try:
         return build_date(value)
     except ValueError as exc:
         raise UsageError(f"日期 {value or os.environ.get('CUNWU_TODAY')} 不是 YYYY-MM-DD 格式") from exc
 
 
-def _targets(paths: list[str]) -> dict[Path, list[Path] | None]:
-    """Content folders to check, each with the record files to check (None: all of them)."""
+def _targets(paths: list[str]) -> tuple[dict[Path, list[Path] | None], list[Diagnostic]]:
+    """Content folders to check, each with the record files to check (None: all of them; an
+    empty list: the registry alone), and E006 for a file given that is a misnamed record.
+    A folder or file named twice (``content ./content``) is checked once."""
+    from .model.records import REGISTRY, misnamed
+
     if not paths:
         paths = ["content"]
     targets: dict[Path, list[Path] | None] = {}
+    folders: dict[str, Path] = {}  # real path -> the spelling first given
+    misnamed_files: list[Diagnostic] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            targets[path] = None
+            targets[folders.setdefault(os.path.realpath(path), path)] = None
+        elif path.name == REGISTRY and path.is_file():
+            content = folders.setdefault(os.path.realpath(path.parent), path.parent)
+            targets.setdefault(content, [])
         elif path.suffix == ".md" and (path.exists() or path.is_symlink()):
             content, path = _in_content(path)
+            content = folders.setdefault(os.path.realpath(content), content)
+            path = content / path.parent.name / path.name
             listed = targets.setdefault(content, [])
-            if listed is not None:
+            if listed is not None and path not in listed:
                 listed.append(path)
+        elif path.is_file() and (wrong := misnamed(path, Path(os.path.dirname(os.path.dirname(os.path.abspath(path)))))):
+            if wrong not in misnamed_files:
+                misnamed_files.append(wrong)
         else:
-            raise UsageError(f"找不到 {text}（应为 content 文件夹或 .md 记录文件）")
-    return targets
+            raise UsageError(f"找不到 {text}（应为 content 文件夹、villages.yml 或 .md 记录文件）")
+    return targets, misnamed_files
 
 
 def _in_content(path: Path) -> tuple[Path, Path]:
@@ -90,9 +106,9 @@ def run_validate(args: argparse.Namespace) -> int:
         settings = load_settings(config)
     except (TypeError, ValueError, AttributeError, OSError) as exc:
         raise UsageError(f"无法读取站点设置：{exc}") from exc
-    diagnostics: list[Diagnostic] = []
+    targets, diagnostics = _targets(args.paths)
     checked = 0
-    for content, only in _targets(args.paths).items():
+    for content, only in targets.items():
         report = validate(content, settings, today, only)
         checked += report.checked
         diagnostics += report.diagnostics

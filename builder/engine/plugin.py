@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ..cli import emit
+from ..model import sitenames
 from ..model.jsonschema import dumps as schema_json
 from ..model.jsonschema import record_schema
 from ..model.settings import Settings, build_date
@@ -111,7 +112,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=page.markdown))
-        files.append(File.generated(config, "guide.md", content=guide_markdown()))
+        files.append(File.generated(config, f"{sitenames.GUIDE}.md", content=guide_markdown()))
         self.files = files  # for the sitemap
         return files
 
@@ -124,7 +125,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         yield from opendata.published(records, names, config.site_url or "", config.site_name,
                                       self.today, self.commit,
                                       township_of(list(self.report.villages.values()))).items()
-        yield "schema/record.json", schema_json(record_schema())
+        yield f"{sitenames.SCHEMA}/record.json", schema_json(record_schema())
 
     def _published(self, asset: Asset) -> Iterator[tuple[str, bytes]]:
         if not asset.image:

@@ -38,6 +38,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..model import sitenames
 from ..model.records import Village
 from ..model.schema import CATEGORIES
 from ..model.status import STATUSES
@@ -46,7 +47,7 @@ from ..views.city import NO_TOWNSHIP
 from ..views.site import Page
 from .fork import ForkError, start
 
-BUNDLE = "pagefind"  # the folder under site/ that holds the index and pagefind.js
+BUNDLE = sitenames.PAGEFIND  # the folder under site/ that holds the index and pagefind.js
 # Only matter pages are indexed; they sit at <village>/<id>/index.html. Reading only those skips
 # notices (<village>/<id>/notice.html) and halves the HTML Pagefind parses on a large site.
 GLOB = "*/*/index.html"
@@ -634,7 +635,7 @@ def search_page(report: Report) -> Page:
         ("status", "状态", "全部状态", [(k, label, "") for k, label in STATUSES.items()]),
         ("year", "年份", "全部年份", [(y, f"{y} 年", "") for y in years]),
     ]
-    return Page("search.md", "cunwu/search.html", "搜索", "按事项名称、村名或关键词搜索各村的村级重大事项", {
+    return Page(f"{sitenames.SEARCH}.md", "cunwu/search.html", "搜索", "按事项名称、村名或关键词搜索各村的村级重大事项", {
         "village_groups": _village_groups(villages, filters[0][3]),  # [h13] the choice of village by township
         "villages": shown,
         "categories": list(CATEGORIES.items()),

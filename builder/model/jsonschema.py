@@ -20,6 +20,7 @@ import json
 import sys
 
 from .schema import CATEGORIES, RECORD, F
+from .typecheck import MAX_COUNT, MAX_MONEY
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -57,11 +58,11 @@ def field_schema(spec: F) -> dict:
         if spec.options == tuple(CATEGORIES):
             out["description"] += "：" + "、".join(f"{k} {v}" for k, v in CATEGORIES.items())
     elif kind == "count":
-        out.update({"type": "integer", "minimum": 0})
+        out.update({"type": "integer", "minimum": 0, "maximum": MAX_COUNT - 1})
     elif kind == "percent":
         out.update({"type": "integer", "minimum": 0, "maximum": 100})
     elif kind == "money":
-        out.update({"type": "number", "minimum": 0, "multipleOf": 0.01})
+        out.update({"type": "number", "minimum": 0, "exclusiveMaximum": int(MAX_MONEY), "multipleOf": 0.01})
     elif kind == "strlist":
         out.update({"type": "array", "minItems": 1,
                     "items": {"type": ["string", "integer"], "minLength": 1, "pattern": NOT_BLANK}})

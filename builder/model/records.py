@@ -16,10 +16,12 @@ from typing import Any
 
 import yaml
 
+from . import chars
 from .rules import Diagnostic, diag
 from .schema import SUPERVISION, VILLAGE, VILLAGE_PATTERN
+from .sitenames import RESERVED
 from .typecheck import check_map
-from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of, values
+from .yamlnodes import MAX_DEPTH, MAX_NODES, DuplicateKey, TooComplex, build, line_of, safe_compose, values
 
 MAX_RECORD_BYTES = 1024 * 1024
 REGISTRY = "villages.yml"
@@ -122,6 +124,9 @@ def read_record(path: Path, content: Path) -> tuple[RawRecord | None, list[Diagn
     text, problem_diag = _decode(raw, file)
     if problem_diag:
         return None, [problem_diag]
+    controls = control_chars(text, file)
+    if controls:
+        return None, controls
     rec = RawRecord(file, path, path.parent.name, path.stem, text)
     # Hashed now, from the bytes just read: reading 10,000 files again to show it cost 1 s.
     rec.sha256 = hashlib.sha256(raw).hexdigest()
@@ -138,6 +143,23 @@ def _unsafe(path: Path, content: Path) -> str:
     if not path.is_file():
         return "不是普通文件"
     return ""
+
+
+def control_chars(text: str, file: str, first_line: int = 1) -> list[Diagnostic]:
+    """E007 for each line (the first few) of ``text`` that holds a control character."""
+    out: list[Diagnostic] = []
+    last = 0
+    while len(out) < 5:
+        m = chars.control(text[last:])
+        if m is None:
+            break
+        line = chars.line_at(text, last + m.start(), first_line)
+        out.append(diag(file, line, "E007", where=f"第 {line} 行", char=chars.name(m[0])))
+        end = text.find("\n", last + m.start())
+        if end < 0:
+            break
+        last = end + 1
+    return out
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
@@ -174,7 +196,7 @@ def parse_yaml(text: str, file: str, first_line: int = 1,
     """Parse YAML with line marks counted from ``first_line``; a syntax error becomes E002.
     ``with_lines=False`` gives the same values and errors without the line marks (``{}``)."""
     try:
-        node = compose(text)
+        node = safe_compose(text)
         lines: dict = {}
         if node is None:
             data = None
@@ -190,14 +212,36 @@ def parse_yaml(text: str, file: str, first_line: int = 1,
         if exc.context_mark is not None and str(exc.context or "").startswith(_OPENED):
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it was opened
         line = mark.line + first_line if mark else first_line
-        hint, culprit = _yaml_hint(text, mark)
+        hint, culprit = _yaml_hint(text, mark, first_line)
         if culprit is not None:
             line = culprit + first_line
         return None, {}, diag(file, line, "E002", detail=_yaml_problem(exc), hint=hint)
-    except (yaml.YAMLError, TooComplex, RecursionError):
-        return None, {}, diag(file, first_line, "E002", detail="结构过于复杂，无法读取",
-                              hint="记录只需要普通的“键: 值”、列表和缩进，不要用 & 和 * 引用")
+    except TooComplex as exc:
+        detail, hint = _too_complex(exc.why, text)
+        line = first_line + (exc.line or 0)
+        return None, {}, diag(file, line, "E002", detail=detail, hint=hint)
+    except RecursionError:
+        detail, hint = _too_complex("deep", text)
+        return None, {}, diag(file, first_line, "E002", detail=detail, hint=hint)
+    except yaml.YAMLError:  # the reader's errors have no mark; control characters are E007 before
+        return None, {}, diag(file, first_line, "E002", detail="有无法识别的字符")
     return data, lines, None
+
+
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]")
+
+
+def _too_complex(why: str, text: str) -> tuple[str, str]:
+    """What to tell the secretary about ``TooComplex``: its message detail and hint."""
+    if why == "deep":
+        return (f"嵌套层次太深（超过 {MAX_DEPTH} 层），无法读取",
+                "记录只需要“键: 值”、列表和缩进；请检查这一行是否多了成串的 [ 或 {")
+    if why == "key":
+        return "字段名只能是文字，不能是列表或花括号", "每行写成 键: 值；不要用 ? 开头，也不要用 [ ] 或 { } 作字段名"
+    if _ALIAS.search(text):
+        return "用了 & 和 * 引用，展开后内容太多，无法读取", "记录中不要用 & 和 * 引用；文字中有 &、* 时请加引号"
+    return (f"信息区的内容太多（超过 {MAX_NODES} 项），无法读取",
+            "一条记录只写一件事项；实施进展只记主要的几次，详细经过写在正文中")
 
 
 _OPENED = ("while scanning a quoted scalar", "while parsing a flow mapping", "while parsing a flow sequence")
@@ -220,6 +264,20 @@ _PROBLEMS = {
     "did not find expected ',' or '}'": "花括号 { } 中缺少逗号或右括号",
     "did not find expected ',' or ']'": "方括号 [ ] 中缺少逗号或右括号",
     "found unknown escape character": "引号中有无法识别的反斜杠转义",
+    "did not find expected hexdecimal number": "引号中的 \\x 或 \\u 转义后面缺少十六进制数字",
+    "found invalid Unicode character escape code": "引号中的 \\u 转义不是有效的字符",
+    "did not find expected <document start>": "信息区的写法无法识别（第一个字段前面不要有空格，也不要写 ...）",
+    "but found another document": "信息区中间多了一行 ---（信息区只能在开头和结尾各有一行 ---）",
+    "found unexpected document indicator": "文字中间出现了 --- 或 ...（引号没有闭合？）",
+    "found duplicate %YAML directive": "以 % 开头的行无法识别（文字中有 % 时请加引号）",
+    "found undefined tag handle": "以 ! 开头的文字无法识别（文字中有 ! 时请加引号）",
+    "did not find the expected tag URI": "以 ! 开头的文字无法识别（文字中有 ! 时请加引号）",
+    "did not find the expected '>'": "以 ! 开头的文字无法识别（文字中有 ! 时请加引号）",
+    "did not find expected whitespace or line break": "符号后面缺少空格（文字中有 !、&、* 时请加引号）",
+    "second occurrence": "同一个 & 名称用了两次（文字中有 & 时请加引号）",
+    "found an indentation indicator equal to 0": "| 或 > 后面的数字不能是 0",
+    "mapping keys are not allowed in this context": "这里不能以 ? 开头（文字中有 ? 时请加引号）",
+    "found unknown directive": "以 % 开头的行无法识别（文字中有 % 时请加引号）",
 }
 
 
@@ -228,17 +286,22 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     for needle, chinese in _PROBLEMS.items():
         if needle in problem:
             return chinese
-    return problem or "无法解析"
+    return "这一行的写法无法识别"  # never libyaml's English: a secretary could not act on it
 
 
-def _yaml_hint(text: str, mark: Any) -> tuple[str, int | None]:
+def _yaml_hint(text: str, mark: Any, first_line: int = 1) -> tuple[str, int | None]:
     """A sharper hint, and the 0-based line of the culprit when one is recognised."""
     lines = text.split("\n")
     row = mark.line if mark else 0
     # The culprit is often the line before the one the parser stops on, or further up.
-    order = [i for i in (row, row - 1) if 0 <= i < len(lines)] + list(range(len(lines)))
+    near = [i for i in (row, row - 1) if 0 <= i < len(lines)]
+    order = near + list(range(len(lines)))
     for i in order:
         line = lines[i]
+        hidden = chars.invisible(line.replace("\u3000", ""))  # U+3000 has its own hints below
+        if hidden and (i in near or _structural(line, hidden.start())):
+            return (f"第 {i + first_line} 行有不可见字符 {chars.name(hidden[0])}，"
+                    "请删除它，或改成普通半角空格"), i
         indent = line[: len(line) - len(line.lstrip(" \t\u3000"))]
         if "\t" in indent:
             return "缩进中有制表符（Tab），请全部改用空格缩进", i
@@ -249,23 +312,56 @@ def _yaml_hint(text: str, mark: Any) -> tuple[str, int | None]:
     return RULE_E002_HINT, None
 
 
+def _structural(line: str, pos: int) -> bool:
+    """Whether ``pos`` is in the line's indentation, its key, or right after the key's colon:
+    where an invisible character breaks the YAML rather than sitting in a value."""
+    colon = line.find(":")
+    return pos <= len(line) - len(line.lstrip()) or colon < 0 or pos <= colon + 1
+
+
 RULE_E002_HINT = "检查这一行的冒号、缩进和引号：冒号用英文半角“:”，冒号后留一个空格，缩进用空格"
 
 
-def load_villages(content: Path) -> tuple[dict[str, Village], list[Diagnostic]]:
-    """Read ``villages.yml``; every problem is E090 and leaves the registry empty or partial."""
+class Registry(dict):
+    """The villages by id. ``complete`` is False when villages.yml has an error: a village
+    missing from it may be the one that could not be read, so records are not told that their
+    village is not registered (E022) on top of the registry's own error."""
+
+    complete: bool = True
+
+
+def _unreadable(problems: list[Diagnostic], villages: dict | None = None) -> tuple[Registry, list[Diagnostic]]:
+    registry = Registry(villages or {})
+    registry.complete = False
+    return registry, problems
+
+
+def load_villages(content: Path) -> tuple[Registry, list[Diagnostic]]:
+    """Read ``villages.yml``; every problem is E090 (E007 for a control character) and leaves
+    the registry empty or partial."""
     path = content / REGISTRY
     file = display(path)
     if not path.is_file():
-        return {}, [diag(file, None, "E090", detail=f"找不到村庄登记文件 {file}")]
+        return Registry(), [diag(file, None, "E090", detail=f"找不到村庄登记文件 {file}", hint=_registry_hint(content))]
     raw = path.read_bytes()
     text, bad = _decode(raw, file)
     if bad:
-        return {}, [diag(file, bad.line, "E090", detail="villages.yml " + bad.message, hint=bad.hint)]
+        return _unreadable([diag(file, bad.line, "E090", detail="villages.yml " + bad.message, hint=bad.hint)])
+    controls = control_chars(text, file)
+    if controls:
+        return _unreadable([diag(file, d.line, "E090", detail="villages.yml " + d.message, hint=d.hint) for d in controls])
     data, lines, problem = parse_yaml(text, file)
     if problem:
-        return {}, [diag(file, problem.line, "E090", detail="villages.yml " + problem.message, hint=problem.hint)]
-    return _registry(data, lines, file)
+        return _unreadable([diag(file, problem.line, "E090", detail="villages.yml " + problem.message,
+                                 hint=problem.hint)])
+    villages, problems = _registry(data, lines, file)
+    return _unreadable(problems, villages) if problems else (Registry(villages), [])
+
+
+def _registry_hint(content: Path) -> str | None:
+    """A file that was meant to be villages.yml (``villages.yaml``, ``Villages.yml.txt``)."""
+    near = sorted(p.name for p in content.glob("*") if p.is_file() and p.name.lower().startswith("villages"))
+    return f"content/ 中有 {near[0]}，请把它改名为 {REGISTRY}" if near else None
 
 
 def _registry(data: Any, lines: dict, file: str) -> tuple[dict[str, Village], list[Diagnostic]]:
@@ -301,6 +397,11 @@ def _village(entry: Any, i: int, lines: dict, file: str,
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 只能用小写字母、数字和连字符")]
     if clean["id"] in seen:
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 重复", hint="每个村的 id 必须不同")]
+    if clean["id"] in RESERVED:
+        return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 是网站自己使用的名称，不能作为村代码",
+                           hint=f"网站的 /{clean['id']}/ 已有别的用途，这个村的网页会被覆盖或无法打开；"
+                                f"请换一个村代码（例如村名的拼音），并同时改名 content/{clean['id']}/ 文件夹"
+                                f"和其中记录的 village；网站使用的名称：{'、'.join(sorted(RESERVED))}")]
     counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township", *SUPERVISION)}
     supervision = {k: clean[k] for k in SUPERVISION if clean.get(k)}
     return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path),
@@ -318,3 +419,78 @@ def find_records(content: Path) -> list[Path]:
         found += [Path(root) / d for d in dirs if (Path(root) / d).is_symlink()]
         found += [Path(root) / f for f in sorted(files) if f.endswith(".md")]
     return found
+
+
+# A file that is meant to be a record: its name starts with an id (2026-007.md.txt, 2026-008.MD,
+# 2026-009), or it is a text or Markdown file by its extension. Other files in a village folder
+# (Thumbs.db, a stray photo) are not records; attachments live in <village>/<id>/ and are not
+# looked at here.
+_ID_START = re.compile(r"^\s*(\d{4})\s*[-_－—]\s*(\d{1,3})(?!\d)")
+_TEXT_TYPES = {"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text", ".yml", ".yaml"}
+_ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".webp"}
+_ID_LINE = re.compile(r"^id:\s*[\"']?(\d{4}-\d{3})\b", re.M)
+
+
+def misnamed_records(content: Path) -> list[Diagnostic]:
+    """E006 for every file in ``content`` or a village folder that looks like a record but does
+    not end in ``.md``: it would be neither checked nor published, without a word."""
+    out: list[Diagnostic] = []
+    try:
+        top = sorted(content.iterdir())
+    except OSError:
+        return out
+    for entry in top:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            out += [d for f in sorted(entry.iterdir()) if (d := misnamed(f, content)) is not None]
+        elif entry.name != REGISTRY and _ID_START.match(entry.name) and (d := misnamed(entry, content)) is not None:
+            out.append(d)
+    return out
+
+
+def misnamed(path: Path, content: Path) -> Diagnostic | None:
+    """E006 when ``path`` (in a village folder) looks like a record but is not named ``*.md``."""
+    name = path.name
+    if name.endswith(".md") or name.startswith(".") or not path.is_file():
+        return None
+    stem, suffix = _split(name)
+    m = _ID_START.match(name)
+    if (m is None and suffix not in _TEXT_TYPES) or suffix in _ATTACHMENT_TYPES:
+        return None  # not a record; an attachment out of place is E070's, when a record lists it
+    record_id = f"{m[1]}-{int(m[2]):03d}" if m else _id_inside(path)
+    village = path.parent.name if path.parent != content else "村代码"
+    right = f"{record_id}.md" if record_id else "编号.md（例如 2026-007.md）"
+    file = display(path)
+    if suffix not in _TEXT_TYPES:
+        return diag(file, None, "E006", name=name, detail=f"记录必须是 .md 文本文件，不能是 {suffix} 文件",
+                    hint=f"把内容复制到一个 UTF-8 文本文件中，保存为 content/{village}/{right}")
+    if path.parent == content:
+        return diag(file, None, "E006", name=name, detail="记录没有放在村文件夹中，也不以 .md 结尾",
+                    hint=f"请把文件移到 content/村代码/ 文件夹中，并改名为 {right}")
+    if record_id and (path.parent / right).exists():
+        return diag(file, None, "E006", name=name, detail=f"编号与已有的 {right} 相同，但不以 .md 结尾",
+                    hint=f"如果是同一条记录的旧稿或副本，请合并到 {right} 后删除 {name}")
+    return diag(file, None, "E006", name=name, detail="记录文件必须以 .md 结尾（小写）",
+                hint=f"请把文件改名为 {right}" + ("（注意“隐藏已知文件类型的扩展名”时，真实的文件名可能多了 .txt）"
+                                                 if name.lower().endswith(".txt") else ""))
+
+
+def _split(name: str) -> tuple[str, str]:
+    """A name's stem and its last extension, lower case and without spaces around it."""
+    clean = name.strip().rstrip(".")
+    dot = clean.rfind(".")
+    if dot <= 0:
+        return clean, ""
+    return clean[:dot], clean[dot:].strip().lower()
+
+
+def _id_inside(path: Path) -> str:
+    """The id a text file gives itself on an ``id:`` line, or ''."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    m = _ID_LINE.search(head)
+    return m[1] if m else ""

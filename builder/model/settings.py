@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -74,6 +75,11 @@ def load_settings(config: Path | None) -> Settings:
 
 
 def build_date(value: str | None = None) -> dt.date:
-    """The build date: ``value``, else ``CUNWU_TODAY``, else today."""
+    """The build date: ``value``, else ``CUNWU_TODAY``, else today. Only YYYY-MM-DD: Python's
+    ``fromisoformat`` also takes ``20261125`` and ``2026-W48-3``, which no one means as a day."""
     text = value or os.environ.get("CUNWU_TODAY")
-    return dt.date.fromisoformat(text) if text else dt.date.today()
+    if not text:
+        return dt.date.today()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"not YYYY-MM-DD: {text!r}")
+    return dt.date.fromisoformat(text)

@@ -13,9 +13,18 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from . import chars
 from .schema import F
 
 Report = Callable[..., None]  # report(code, path, **fields)
+
+# The largest amount a record may hold, in yuan: above any village's matter (a whole village's
+# land compensation is some hundreds of millions) and far inside what the site can show exactly
+# (14 digits with the fen; Decimal's context has 28, a JavaScript number 15–16).
+MAX_MONEY = Decimal(10) ** 12
+# No village has ten million people or households; bigger counts are typing mistakes, and a
+# number of thousands of digits could not even be printed.
+MAX_COUNT = 10**7
 
 _FULLWIDTH = re.compile(r"[０-９．，]")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -51,7 +60,7 @@ def _date_hint(value: object) -> str:
         except ValueError:
             return f"{y}年{mo}月没有{d}日，请核对日期"
         return f"写成 {y:04d}-{mo:02d}-{d:02d}"
-    return "日期写成 年-月-日，月和日都用两位数，例如 2024-03-05"
+    return chars.invisible_hint(value) or "日期写成 年-月-日，月和日都用两位数，例如 2024-03-05"
 
 
 _FW_TABLE = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
@@ -59,6 +68,8 @@ _FW_TABLE = str.maketrans("０１２３４５６７８９．，", "0123456789.,"
 
 def _number_hint(value: object) -> str:
     text = str(value)
+    if chars.invisible(text):
+        return chars.invisible_hint(text)
     if _FULLWIDTH.search(text):
         return f"请用半角数字：{text.translate(_FW_TABLE)}"
     if "," in text or "，" in text:
@@ -75,6 +86,8 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
             report("E012", path, field=dotted(path), detail="应为一段文字", fix="直接写文字；有冒号等符号时用引号括起来")
             return None
         text = str(value)
+        if not _plain_text(spec, text, path, report):
+            return None
         if spec.max_len and len(text) > spec.max_len:
             report("E012", path, field=dotted(path), detail=f"有 {len(text)} 个字，最多 {spec.max_len} 个",
                    fix=f"压缩到 {spec.max_len} 字以内")
@@ -86,21 +99,25 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
     if kind == "date":
         d = parse_date(value)
         if d is None:
-            report("E013", path, field=dotted(path), value=value, hint=_date_hint(value))
+            report("E013", path, field=dotted(path), value=chars.shown(value), hint=_date_hint(value))
         return d
     if kind == "enum":
         if isinstance(value, str) and value in spec.options:
             return value
         close = difflib.get_close_matches(str(value), spec.options, n=1)
         fix = f"是不是 {close[0]}？" if close else ""
-        report("E012", path, field=dotted(path), detail=f"“{value}”不是可选值（{' | '.join(spec.options)}）",
-               fix=fix + "可选：" + "、".join(spec.options))
+        hidden = chars.invisible_hint(value)
+        report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是可选值（{' | '.join(spec.options)}）",
+               fix=(hidden + "；" if hidden else "") + fix + "可选：" + "、".join(spec.options))
         return None
     if kind in ("count", "percent"):
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, Decimal) and value == value.to_integral_value():
                 return int(value)
-            report("E012", path, field=dotted(path), detail=f"“{value}”不是整数", fix=_number_hint(value))
+            report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是整数", fix=_number_hint(value))
+            return None
+        if value >= MAX_COUNT:
+            report("E012", path, field=dotted(path), detail=f"{value} 太大", fix=f"人数、户数和票数都小于 {MAX_COUNT:,}，请核对")
             return None
         if kind == "percent" and not 0 <= value <= 100:
             report("E012", path, field=dotted(path), detail=f"进度 {value} 不在 0–100 之间", fix="进度填 0 到 100 的整数")
@@ -108,9 +125,15 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
         return value  # negative counts are E040's business (attendance) or the rules'
     if kind == "money":
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            report("E012", path, field=dotted(path), detail=f"“{value}”不是金额", fix=_number_hint(value))
+            report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是金额", fix=_number_hint(value))
             return None
         amount = Decimal(value)
+        if not amount.is_finite() or abs(amount) >= MAX_MONEY:
+            report("E012", path, field=dotted(path), detail=f"金额 {value} 太大，应少于 1 万亿元",
+                   fix="金额以元为单位，只写数字，例如 120000.00；请核对是否多写了几位")
+            return None
+        if amount == 0:
+            amount = abs(amount)  # "-0.00" is zero, not a negative amount to show as "-0.00 元"
         if amount < 0:
             report("E012", path, field=dotted(path), detail=f"金额 {value} 是负数", fix="金额不能为负数")
             return None
@@ -124,8 +147,25 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
             report("E012", path, field=dotted(path), detail="应为至少一项的列表",
                    fix=f"写成列表，例如 [{', '.join(spec.example or ['公开栏'])}]")
             return None
-        return [str(v) for v in value]
+        items = [str(v) for v in value]
+        ok = [_plain_text(spec, v, path + (i,), report) for i, v in enumerate(items)]
+        return items if all(ok) else None
     raise ValueError(f"unknown kind {kind}")  # a mistake in schema.py, not in a record
+
+
+def _plain_text(spec: F, text: str, path: tuple, report: Report) -> bool:
+    """Whether ``text`` is free of control characters (E007: an escape such as "\\x07" in quotes
+    gets past the check of the file's raw text) and, unless it is Markdown, of line breaks:
+    a title or a name is one line wherever it is shown (E012)."""
+    bad = chars.control(text)
+    if bad:
+        report("E007", path, where=f"{dotted(path)} 中", char=chars.name(bad[0]))
+        return False
+    if spec.kind != "text" and ("\n" in text.strip() or "\u2028" in text or "\u2029" in text):
+        report("E012", path, field=dotted(path), detail="只能写一行，中间不能换行",
+               fix="写在同一行（标题不要用 | 或 >）；较长的说明写在正文或 notes 中")
+        return False
+    return True
 
 
 def check(spec: F, value: Any, path: tuple, report: Report) -> Any:
@@ -155,7 +195,7 @@ def check_map(fields: dict[str, F], value: dict, path: tuple, report: Report) ->
         spec = fields.get(key)
         if spec is None:
             suggest = _unknown_key_hint(key, fields)
-            report("E011", path + (key,), field=dotted(path + (key,)), suggest=suggest)
+            report("E011", path + (key,), field=chars.shown(dotted(path + (key,))), suggest=suggest)
             continue
         clean = check(spec, raw, path + (key,), report)
         if clean is not None:
@@ -182,5 +222,8 @@ def _unknown_key_hint(key: str, fields: dict[str, F]) -> str:
         return "冒号要用英文半角“:”，不要用中文全角“：”，冒号后留一个空格"
     if "\u3000" in key:
         return f"字段名 {key.strip(' 　')} 前后有全角空格“　”，请删除或改成半角空格（缩进只用半角空格）"
+    hidden = chars.invisible(key)
+    if hidden:
+        return f"字段名中有不可见字符 {chars.name(hidden[0])}，请删除它，写成 {chars.visible_only(key)}"
     close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
     return f"是不是 {close[0]}？" if close else "可用的字段：" + "、".join(fields)

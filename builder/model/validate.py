@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..engine.fork import ForkError, start
 from .checks import Ctx, run_checks
-from .records import RawRecord, Village, display, find_records, load_villages, read_record, real_path
+from .records import RawRecord, Village, display, find_records, load_villages, misnamed_records, read_record, real_path
 from .rules import ERROR, Diagnostic, diag
 from .schema import RECORD
 from .settings import Settings
@@ -110,6 +110,8 @@ def _validate(content: Path, settings: Settings, today: dt.date, only: list[Path
     report = Report()
     report.villages, problems = load_villages(content)
     report.diagnostics += problems
+    if only is None:
+        report.diagnostics += misnamed_records(content)
     paths = list(only if only is not None else find_records(content))
     for path, (raw, record, found) in zip(paths, _check_all(paths, content, report.villages, settings, today),
                                           strict=True):

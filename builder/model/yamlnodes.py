@@ -8,6 +8,7 @@ fraction become ``Decimal`` (so ``120000.005`` can be caught), and every key's l
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -50,7 +51,13 @@ Lines = dict  # Path -> 1-based line
 
 
 class TooComplex(Exception):
-    """Nesting or aliasing beyond anything a record needs (and a guard against alias bombs)."""
+    """Beyond anything a record needs: ``why`` is ``deep`` (nesting), ``long`` (more values than
+    ``MAX_NODES``, which also stops alias bombs) or ``key`` (a list or map used as a key)."""
+
+    def __init__(self, why: str, line: int | None = None) -> None:
+        super().__init__(why)
+        self.why = why
+        self.line = line  # 0-based, when known
 
 
 MAX_DEPTH = 40
@@ -89,7 +96,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
                 return text
         return text  # .inf / .nan: left as text, rejected as a wrong value
     if tag == _BOOL:
-        return text.lower() in ("yes", "true", "on", "y")
+        # No field of a record is a yes/no: kept as typed, so that `outcome: yes` is reported
+        # as "yes" (not "True") and `title: no` stays the text it looks like.
+        return text
     if tag == _NULL:
         return None
     return text  # strings, and timestamps kept as typed
@@ -100,8 +109,7 @@ def build(node: yaml.Node, path: Path, lines: Lines, budget: list | None = None,
     every key (counted from ``first_line`` for the text's first line)."""
     budget = budget if budget is not None else [MAX_NODES]
     budget[0] -= 1
-    if budget[0] < 0 or len(path) > MAX_DEPTH:
-        raise TooComplex()
+    _within(budget, len(path), node)
     lines.setdefault(path, node.start_mark.line + first_line)
     return _children(node, path, lines, budget, first_line)
 
@@ -113,8 +121,7 @@ def _children(node: yaml.Node, path: Path, lines: Lines, budget: list, first: in
     if cls is yaml.ScalarNode:
         return _scalar(node)
     budget[0] -= len(node.value)
-    if budget[0] < 0 or len(path) + 1 > MAX_DEPTH:
-        raise TooComplex()
+    _within(budget, len(path) + 1, node)
     if cls is yaml.SequenceNode:
         out = []
         for i, item in enumerate(node.value):
@@ -126,7 +133,7 @@ def _children(node: yaml.Node, path: Path, lines: Lines, budget: list, first: in
     for key_node, value_node in node.value:
         # A key is what was typed: `2024: x` keys "2024", and a complex key is refused.
         if type(key_node) is not yaml.ScalarNode:
-            raise TooComplex()
+            raise TooComplex("key", key_node.start_mark.line)
         key = key_node.value
         line = key_node.start_mark.line + first
         if key in mapping:
@@ -148,14 +155,13 @@ def _values(node: yaml.Node, depth: int, budget: list, first: int) -> Any:
     if cls is yaml.ScalarNode:
         return _scalar(node)
     budget[0] -= len(node.value)
-    if budget[0] < 0 or depth + 1 > MAX_DEPTH:
-        raise TooComplex()
+    _within(budget, depth + 1, node)
     if cls is yaml.SequenceNode:
         return [_values(item, depth + 1, budget, first) for item in node.value]
     mapping: dict = {}
     for key_node, value_node in node.value:
         if type(key_node) is not yaml.ScalarNode:
-            raise TooComplex()
+            raise TooComplex("key", key_node.start_mark.line)
         key = key_node.value
         if key in mapping:
             raise DuplicateKey(key, key_node.start_mark.line + first)
@@ -163,9 +169,61 @@ def _values(node: yaml.Node, depth: int, budget: list, first: int) -> Any:
     return mapping
 
 
+def _within(budget: list, depth: int, node: yaml.Node) -> None:
+    if depth > MAX_DEPTH:
+        raise TooComplex("deep", node.start_mark.line)
+    if budget[0] < 0:
+        raise TooComplex("long", node.start_mark.line)
+
+
 def compose(text: str) -> yaml.Node | None:
-    """Compose one YAML document; raises ``yaml.YAMLError`` on a syntax error."""
+    """Compose one YAML document; raises ``yaml.YAMLError`` on a syntax error. Text that has
+    not passed ``too_deep`` can crash the process (see there)."""
     return yaml.compose(text, Loader=_CachedLoader)
+
+
+def safe_compose(text: str) -> yaml.Node | None:
+    """``compose``, raising ``TooComplex`` first on nesting deeper than ``MAX_DEPTH``."""
+    line = too_deep(text)
+    if line is not None:
+        raise TooComplex("deep", line)
+    return compose(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _leading(n: int) -> re.Pattern:
+    """A line that starts with more than ``n`` of the characters of indentation and of "- ",
+    "? " and ": " (how far right its content, and so its nesting, can be)."""
+    return re.compile(rf"^[ \t?:-]{{{n + 1}}}", re.M)
+
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def too_deep(text: str) -> int | None:
+    """The 0-based line where nesting goes deeper than ``MAX_DEPTH``, or None.
+
+    libyaml's composer recurses in C for each level: some 50,000 nested ``[`` (a 100 KB record)
+    overflow the stack and kill the process. Its parser does not recurse, so the events are
+    counted first, stopping at the first level too deep. Most records are ruled out without
+    parsing: nesting is never deeper than the number of ``[`` and ``{`` plus what indentation
+    allows (a block inside a block starts at least one column further right, or is a list in a
+    map at the same column: at most two levels a column)."""
+    room = (MAX_DEPTH - 2 - text.count("[") - text.count("{")) // 2  # for the columns of indentation
+    if room >= 0 and _leading(room).search(text) is None:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _STARTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line
+            elif isinstance(event, _ENDS):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # composing stops at the same error, no deeper than the events went here
+    return None
 
 
 def line_of(lines: Lines, path: Path) -> int | None:

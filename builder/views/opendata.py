@@ -11,6 +11,7 @@ import io
 import json
 from decimal import Decimal
 
+from ..model import sitenames
 from ..model.schema import CATEGORIES
 from ..model.status import STATUSES
 from ..model.validate import Record
@@ -94,11 +95,11 @@ def feed(records: list[Record], names: dict[str, str], site_url: str, site_name:
                 events.append((r.data[step]["date"], step, word, r))
     events.sort(key=lambda e: (e[0], e[3].village, e[3].id, e[1]), reverse=True)
     fg = FeedGenerator()
-    fg.id(base + "feed.xml")
+    fg.id(base + sitenames.FEED)
     fg.title(f"{site_name}：决议和实施结果公开")
     fg.subtitle(f"生成日期 {today.isoformat()}，源提交 {commit}")
     fg.link(href=base, rel="alternate")
-    fg.link(href=base + "feed.xml", rel="self")
+    fg.link(href=base + sitenames.FEED, rel="self")
     fg.language("zh-CN")
     fg.generator("cunwu")
     fg.updated(_stamp(today))
@@ -132,16 +133,16 @@ def published(records: list[Record], names: dict[str, str], site_url: str, site_
     the build 2 s of file-system time, and a village's matters are what its readers download."""
     each = [matter_json(r, today, commit) for r in records]
     out = {
-        "data/matters.json": dumps(each),
-        "data/matters.csv": matters_csv(records, names, today, commit),
-        "data/manifest.json": dumps(manifest(records, today, commit)),
-        "feed.xml": feed(records, names, site_url, site_name, today, commit),
+        f"{sitenames.DATA}/matters.json": dumps(each),
+        f"{sitenames.DATA}/matters.csv": matters_csv(records, names, today, commit),
+        f"{sitenames.DATA}/manifest.json": dumps(manifest(records, today, commit)),
+        sitenames.FEED: feed(records, names, site_url, site_name, today, commit),
     }
     by_village: dict[str, list[dict]] = {}
     for r, one in zip(records, each, strict=True):
         by_village.setdefault(r.village, []).append(one)
     for village, matters in by_village.items():
-        out[f"data/villages/{village}.json"] = dumps(matters)
+        out[f"{sitenames.DATA}/villages/{village}.json"] = dumps(matters)
     out.update(per_township(records, each, names, townships or {}, today, commit))
     return out
 
@@ -156,6 +157,6 @@ def per_township(records: list[Record], each: list[dict], names: dict[str, str],
             mine.setdefault(townships[r.village], []).append(i)
     out = {}
     for town, rows in mine.items():
-        out[f"data/townships/{town}.json"] = dumps([each[i] for i in rows])
-        out[f"data/townships/{town}.csv"] = matters_csv([records[i] for i in rows], names, today, commit)
+        out[f"{sitenames.DATA}/townships/{town}.json"] = dumps([each[i] for i in rows])
+        out[f"{sitenames.DATA}/townships/{town}.csv"] = matters_csv([records[i] for i in rows], names, today, commit)
     return out

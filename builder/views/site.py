@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ..model import sitenames
 from ..model.checks import LABELS
 from ..model.records import Village
 from ..model.schema import CATEGORIES, MEETINGS
@@ -100,7 +101,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "sha256": record.sha256,
         "source": rel,
         "history_url": f"{repo['url'].rstrip('/')}/commits/{repo['branch']}/{rel}" if repo.get("url") else "",
-        "data_url": f"data/villages/{record.village}.json",
+        "data_url": f"{sitenames.DATA}/villages/{record.village}.json",
         # The printed notice is this page printed (print CSS); its QR code is filled in when rendering.
         "notice": notice_context(record, village, today) if has_notice(record) else None,
     }
@@ -232,7 +233,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
         "categories": list(CATEGORIES.items()),
     }
     if several:
-        home["townships"] = [city.unit_row(t.label, f"township/{t.slug}/", t.records) for t in towns]
+        home["townships"] = [city.unit_row(t.label, f"{sitenames.TOWNSHIP}/{t.slug}/", t.records) for t in towns]
     else:
         home["villages"] = [{"id": v.id, "name": v.name, "township": v.township, "n": len(by_village[v.id]),
                              "overdue": sum(r.derived.status in OVERDUE for r in by_village[v.id])} for v in villages]
@@ -244,7 +245,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
     for v in villages:
         ctx = _village_context(v, listing(by_village[v.id]), by_village[v.id])
         t = town_of[v.id]
-        ctx["township_url"] = f"township/{t.slug}/" if several else ""
+        ctx["township_url"] = f"{sitenames.TOWNSHIP}/{t.slug}/" if several else ""
         site.pages.append(Page(f"{v.id}/index.md", "cunwu/village.html", v.name,
                                f"{v.township}{v.name}：{len(by_village[v.id])} 件村级重大事项的办理情况", ctx))
         for r in by_village[v.id]:
@@ -252,25 +253,25 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
     by_status = city.by_key(records, lambda r: r.derived.status)
     for key, label in STATUSES.items():
         rs = by_status.get(key, [])
-        lists(city.Listing(f"status/{key}", f"{label}的事项", f"状态为“{label}”的事项共 {len(rs)} 件", []),
+        lists(city.Listing(f"{sitenames.STATUS}/{key}", f"{label}的事项", f"状态为“{label}”的事项共 {len(rs)} 件", []),
               listing(rs))
     by_category = city.by_key(records, lambda r: r.data["category"])
     for key, label in CATEGORIES.items():
         rs = by_category.get(key, [])
-        lists(city.Listing(f"category/{key}", label, f"“{label}”类事项共 {len(rs)} 件", []), listing(rs))
-    lists(city.Listing("overdue", "逾期事项", f"逾期未公开决议或实施结果的事项共 {len(late)} 件", [],
+        lists(city.Listing(f"{sitenames.CATEGORY}/{key}", label, f"“{label}”类事项共 {len(rs)} 件", []), listing(rs))
+    lists(city.Listing(sitenames.OVERDUE, "逾期事项", f"逾期未公开决议或实施结果的事项共 {len(late)} 件", [],
                        "以下事项已超过规定期限，仍未公开决议或实施结果，逾期最久的在前。"),
           [lines[id(r)] for r in late])
     if several:
-        units = [city.unit_row(t.label, f"stats/{t.slug}/", t.records) for t in towns]
+        units = [city.unit_row(t.label, f"{sitenames.STATS}/{t.slug}/", t.records) for t in towns]
         what = "乡镇"
     else:
         units = [city.unit_row(v.name, f"{v.id}/", by_village[v.id]) for v in villages]
         what = "村"
-    site.pages.append(Page("stats.md", "cunwu/stats.html", "统计", f"各{what}事项办理情况统计", {
+    site.pages.append(Page(f"{sitenames.STATS}.md", "cunwu/stats.html", "统计", f"各{what}事项办理情况统计", {
         "overall": overall, "heading": "全部事项", "compare": city.comparison(units, what), "crumbs": [],
     }))
-    site.pages.append(Page("data.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
+    site.pages.append(Page(f"{sitenames.DATA}.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
                            {"today": cn_date(today), "commit": commit,
                             "townships": [{"name": t.label, "slug": t.slug} for t in towns if t.name]}))
     return site
@@ -278,7 +279,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
 
 def _township(site: Site, t: city.Township, by_village: dict, lines: dict, lists: Callable) -> None:
     """A township's page, its lists (all its matters, its overdue ones) and its statistics."""
-    base = f"township/{t.slug}"
+    base = f"{sitenames.TOWNSHIP}/{t.slug}"
     late = city.most_overdue(t.records)
     crumbs = [(t.label, f"{base}/")]
     site.pages.append(Page(f"{base}.md", "cunwu/township.html", t.label,
@@ -295,7 +296,7 @@ def _township(site: Site, t: city.Township, by_village: dict, lines: dict, lists
                        "以下事项已超过规定期限，仍未公开决议或实施结果，逾期最久的在前。"),
           [lines[id(r)] for r in late])
     units = [city.unit_row(v.name, f"{v.id}/", by_village[v.id]) for v in t.villages]
-    site.pages.append(Page(f"stats/{t.slug}.md", "cunwu/stats.html", f"{t.label}统计", f"{t.label}各村事项办理情况统计", {
+    site.pages.append(Page(f"{sitenames.STATS}/{t.slug}.md", "cunwu/stats.html", f"{t.label}统计", f"{t.label}各村事项办理情况统计", {
         "overall": stats(t.records), "heading": f"{t.label}全部事项", "compare": city.comparison(units, "村"),
         "crumbs": [(t.label, f"{base}/")],
     }))
