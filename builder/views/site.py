@@ -20,6 +20,7 @@ from ..model.records import Village
 from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed
 from ..model.validate import Record, Report
+from . import labels, present
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .text import cn_date, render, wan, yuan
 
@@ -93,6 +94,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "steps": steps(record),
         "progress": progress(record),
         "money": money(record),
+        "funding": present.funding(record),  # v1.1
         "attachments": attachments(record, content),
         "corrections": [{"date": cn_date(c["date"]), "reason": c["reason"]} for c in d.get("corrections") or []],
         "body": render(record.raw.body),
@@ -122,7 +124,8 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
         "township": village.township,
         "meeting": body,
         "date": cn_date(res.get("date")),
-        "attendance": f"应到 {att['expected']} 人，实到 {att['present']} 人" if att else "",
+        "attendance": f"应到 {att['expected']} 人，实到 {att['present']} 人" + present.online(att, before="，")
+                      if att else "",
         "votes": f"赞成 {votes['for']} 票，反对 {votes['against']} 票，弃权 {votes['abstain']} 票" if votes else "",
         "outcome": "通过" if passed(res) else "未通过",
         "text": render(res.get("text")),
@@ -132,7 +135,39 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
         "from": cn_date(disc.get("date")),
         "until": cn_date(disc.get("until")),
         "signed": cn_date((d.get("result") or {}).get("date") or disc.get("date") or today),
+        **notice_v11(record),
     }
+
+
+def notice_v11(record: Record) -> dict:
+    """v1.1 (records.md §8) in the notice: how the resolution was voted, the objections' outcome,
+    the township's review, the funding and the acceptance. Empty values print nothing, so a v1
+    record's notice is what it was."""
+    d = record.data
+    res, result = d.get("resolution") or {}, d.get("result") or {}
+    approval = d.get("approval")
+    return {
+        "unanimous": labels.UNANIMOUS.format(present=res["attendance"]["present"])
+                     if res.get("votes") == "unanimous" else "",
+        "method": present.method(res),
+        "objections": _notice_objections(d, "result" in d),
+        "approval": {"label": labels.APPROVAL, "by": approval["by"], "date": cn_date(approval["date"]),
+                     "notes": approval.get("notes", "")} if approval else None,
+        "funding": present.funding(record),
+        "acceptance": present.acceptance(result["acceptance"]) if result.get("acceptance") else "",
+    }
+
+
+def _notice_objections(d: dict, result_notice: bool) -> list[tuple[str, dict]]:
+    """(what, objections) to print: a resolution notice has its own notice period's, a result
+    notice both postings', each named."""
+    steps = ("disclosure", "result") if result_notice else ("disclosure",)
+    out = []
+    for step in steps:
+        found = present.objections((d.get(step) or {}).get("objections"))
+        if found:
+            out.append((LABELS[step] + "：" if result_notice else "", found))
+    return out
 
 
 def _median_days(pairs: list[tuple[dt.date, dt.date]]) -> str:
@@ -168,7 +203,29 @@ def stats(records: list[Record]) -> dict:
         "money": {"n": len(money_rows), "budget": wan(budget), "cost": wan(cost),
                   "pct": round(float(cost / budget * 100), 1) if budget else 0,
                   "over": sum(r.data["result"]["cost"] > r.data["budget"] for r in money_rows)},
+        "objections": objection_counts(records),  # v1.1
     }
+
+
+def objection_counts(records: list[Record]) -> dict:
+    """v1.1: objections raised while a disclosure or result was posted, and how many were answered."""
+    items: list[dict] = []
+    for r in records:
+        for step in ("disclosure", "result"):
+            found = (r.data.get(step) or {}).get("objections")
+            if isinstance(found, list):  # not "none"
+                items += found
+    answered = sum("response" in o for o in items)
+    return {"raised": len(items), "answered": answered, "open": len(items) - answered,
+            "raised_label": labels.STATS_RAISED, "answered_label": labels.STATS_ANSWERED}
+
+
+def township_objections(villages: list[Village], by_village: dict[str, list[Record]]) -> list[dict]:
+    """v1.1: objections raised and answered in each township, in the registry's order."""
+    towns: dict[str, list[Record]] = {}
+    for v in villages:
+        towns.setdefault(v.township or labels.NO_TOWNSHIP, []).extend(by_village[v.id])
+    return [{"name": name, **objection_counts(rs)} for name, rs in towns.items()]
 
 
 def newest_first(records: list[Record]) -> list[Record]:
@@ -239,6 +296,8 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
     site.pages.append(Page("stats.md", "cunwu/stats.html", "统计", "各村事项办理情况统计", {
         "overall": overall,
         "villages": [{"id": v.id, "name": v.name, "stats": stats(by_village[v.id])} for v in villages],
+        "townships": township_objections(villages, by_village),
+        "townships_label": labels.STATS_TOWNSHIPS,
     }))
     site.pages.append(Page("data.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
                            {"today": cn_date(today), "commit": commit}))
