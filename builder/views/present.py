@@ -161,7 +161,7 @@ def objections(value: object) -> dict | None:
               "state": labels.UNANSWERED if "response" not in o else labels.ANSWERED} for o in value]
     still_open = sum(i["open"] for i in items)
     count = f"{len(items)} 件" + (f"，{still_open} 件{labels.UNANSWERED}" if still_open else "")
-    return {"none": False, "label": labels.OBJECTIONS, "items": items, "open": still_open, "count": count}
+    return {"none": False, "label": labels.OBJECTIONS, "entries": items, "open": still_open, "count": count}
 
 
 def approval_step(s: dict) -> Step:
@@ -179,7 +179,7 @@ def funding(record: Record) -> dict | None:
     if not items:
         return None
     total = sum(i["amount"] for i in items)
-    return {"label": labels.FUNDING, "items": [{"source": i["source"], "amount": yuan(i["amount"])} for i in items],
+    return {"label": labels.FUNDING, "entries": [{"source": i["source"], "amount": yuan(i["amount"])} for i in items],
             "total": yuan(total) if len(items) > 1 else "", "total_label": labels.FUNDING_TOTAL,
             "line": "、".join(f"{i['source']} {yuan(i['amount'])}" for i in items)}
 

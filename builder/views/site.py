@@ -126,7 +126,8 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
         "date": cn_date(res.get("date")),
         "attendance": f"应到 {att['expected']} 人，实到 {att['present']} 人" + present.online(att, before="，")
                       if att else "",
-        "votes": f"赞成 {votes['for']} 票，反对 {votes['against']} 票，弃权 {votes['abstain']} 票" if votes else "",
+        "votes": f"赞成 {votes['for']} 票，反对 {votes['against']} 票，弃权 {votes['abstain']} 票"
+                 if isinstance(votes, dict) and votes else "",  # v1.1: not for votes: unanimous
         "outcome": "通过" if passed(res) else "未通过",
         "text": render(res.get("text")),
         "result": {**d["result"], "date": cn_date(d["result"]["date"]), "completed": cn_date(d["result"]["completed"]),
@@ -140,34 +141,31 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
 
 
 def notice_v11(record: Record) -> dict:
-    """v1.1 (records.md §8) in the notice: how the resolution was voted, the objections' outcome,
-    the township's review, the funding and the acceptance. Empty values print nothing, so a v1
+    """v1.1 (records.md §8) in the notice: how the resolution was voted, the funding, and after
+    the notice period, in the order they happened, the disclosure's objections, the township's
+    review, the acceptance and the result's objections. Empty values print nothing, so a v1
     record's notice is what it was."""
     d = record.data
-    res, result = d.get("resolution") or {}, d.get("result") or {}
-    approval = d.get("approval")
+    res, result, approval = d.get("resolution") or {}, d.get("result") or {}, d.get("approval")
+    # A result notice names the posting each objection was raised against; a resolution notice has one.
+    where = {step: LABELS[step] + "：" if "result" in d else "" for step in ("disclosure", "result")}
+    later: list[dict] = []
+    if found := present.objections((d.get("disclosure") or {}).get("objections")):
+        later.append({"where": where["disclosure"], "objections": found})
+    if approval:
+        notes = f"，{approval['notes']}" if approval.get("notes") else ""
+        later.append({"text": f"{labels.APPROVAL}：{approval['by']}，{cn_date(approval['date'])}{notes}"})
+    if result.get("acceptance"):
+        later.append({"text": present.acceptance(result["acceptance"])})
+    if found := present.objections(result.get("objections")):
+        later.append({"where": where["result"], "objections": found})
     return {
         "unanimous": labels.UNANIMOUS.format(present=res["attendance"]["present"])
                      if res.get("votes") == "unanimous" else "",
         "method": present.method(res),
-        "objections": _notice_objections(d, "result" in d),
-        "approval": {"label": labels.APPROVAL, "by": approval["by"], "date": cn_date(approval["date"]),
-                     "notes": approval.get("notes", "")} if approval else None,
         "funding": present.funding(record),
-        "acceptance": present.acceptance(result["acceptance"]) if result.get("acceptance") else "",
+        "later": later,
     }
-
-
-def _notice_objections(d: dict, result_notice: bool) -> list[tuple[str, dict]]:
-    """(what, objections) to print: a resolution notice has its own notice period's, a result
-    notice both postings', each named."""
-    steps = ("disclosure", "result") if result_notice else ("disclosure",)
-    out = []
-    for step in steps:
-        found = present.objections((d.get(step) or {}).get("objections"))
-        if found:
-            out.append((LABELS[step] + "：" if result_notice else "", found))
-    return out
 
 
 def _median_days(pairs: list[tuple[dt.date, dt.date]]) -> str:
@@ -297,7 +295,7 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
         "overall": overall,
         "villages": [{"id": v.id, "name": v.name, "stats": stats(by_village[v.id])} for v in villages],
         "townships": township_objections(villages, by_village),
-        "townships_label": labels.STATS_TOWNSHIPS,
+        "townships_label": labels.STATS_TOWNSHIPS, "township_label": labels.TOWNSHIP,
     }))
     site.pages.append(Page("data.md", "cunwu/data.html", "公开数据", "下载全部事项的数据：CSV、JSON 和订阅",
                            {"today": cn_date(today), "commit": commit}))
