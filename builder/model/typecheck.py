@@ -91,7 +91,7 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
     if kind == "enum":
         if isinstance(value, str) and value in spec.options:
             return value
-        close = difflib.get_close_matches(str(value), spec.options, n=1)
+        close = difflib.get_close_matches(str(value), spec.options, n=1) or _chinese_option(str(value), spec.options)
         fix = f"是不是 {close[0]}？" if close else ""
         report("E012", path, field=dotted(path), detail=f"“{value}”不是可选值（{' | '.join(spec.options)}）",
                fix=fix + "可选：" + "、".join(spec.options))
@@ -158,6 +158,14 @@ _WORD_SYNONYMS = {
     "unanimous": ("全票通过", "一致通过", "一致同意", "全票", "全体同意", "举手表决，一致同意"),
     "none": ("无", "无异议", "没有", "没有异议", "公示期间无异议", "群众均无反对意见", "无反对意见", "no", "false"),
 }
+
+
+# v1.1: ``method`` written in Chinese, as the minutes say it (举手表决); longest match first.
+_CHINESE_OPTIONS = {"线上线下": "mixed", "投票": "ballot", "举手": "hands", "线上": "online", "视频": "online"}
+
+
+def _chinese_option(value: str, options: tuple) -> list[str]:
+    return next(([key] for word, key in _CHINESE_OPTIONS.items() if word in value and key in options), [])
 
 
 def _check_word(spec: F, value: Any, path: tuple, report: Report) -> str | None:

@@ -218,6 +218,14 @@ def test_a_word_written_another_way_gets_the_word_in_its_hint(site: Site, where:
     assert d.code == "E012" and f"英文小写 {word}" in d.hint, d.hint
 
 
+@pytest.mark.parametrize(("value", "key"), [("举手表决", "hands"), ("投票", "ballot"), ("线上线下结合", "mixed"),
+                                          ("微信视频表决", "online"), ("hand", "hands")])
+def test_a_method_in_chinese_gets_its_key_in_the_hint(site: Site, value: str, key: str) -> None:
+    path, report = run_case(site, Case("E012", [put("review.method", value)]))
+    [d] = of(report, path)
+    assert d.code == "E012" and f"是不是 {key}？" in d.hint, d.hint
+
+
 def test_w054_and_w061_messages_name_the_objection_and_the_difference(site: Site) -> None:
     path, report = run_case(site, FAIL["W054-disclosure-unanswered"])
     [d] = of(report, path)
