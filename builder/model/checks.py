@@ -19,7 +19,7 @@ from .records import RawRecord, Village
 from .rules import Diagnostic, diag
 from .schema import ID_PATTERN, MEETINGS, STEPS
 from .settings import Settings
-from .status import attendance, passed, quorum_met, rejected_step
+from .status import UNANIMOUS, attendance, passed, quorum_met, rejected_step
 from .typecheck import dotted
 from .yamlnodes import line_of
 
@@ -517,3 +517,158 @@ def image_problem(path: Path) -> str:
 
 def money(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+# -- v1.1 (records.md §8): unanimous votes, online attendance, objections, the township's ------
+#    approval, funding and acceptance. One block, so that it merges apart from the v1 rules.
+
+#: The step name of ``approval`` in messages. The site's label is views/labels.APPROVAL; the
+#: model may not import the views, so tests/validator/test_v11_fields.py checks the two agree.
+APPROVAL_LABEL = "乡镇审核"
+#: An objection to a posted result is to be answered within this many days of the posting.
+OBJECTION_ANSWER_DAYS = 15
+POSTINGS = ("disclosure", "result")
+
+
+def _raw_objections(ctx: Ctx, step: str) -> list:
+    posting = ctx.rec.data.get(step)
+    items = posting.get("objections") if isinstance(posting, dict) else None
+    return items if isinstance(items, list) else []
+
+
+def objections(ctx: Ctx, step: str) -> Iterator[tuple[int, dict]]:
+    """The clean objections of a disclosure or result, each with its index in the file. The type
+    check leaves out an item that is not a map at all, so clean items are matched to raw ones."""
+    clean = (ctx.data.get(step) or {}).get("objections")
+    if not isinstance(clean, list):
+        return
+    items = iter(clean)
+    for i, raw in enumerate(_raw_objections(ctx, step)):
+        item = next(items, None) if isinstance(raw, dict) else None
+        if item is not None:
+            yield i, item
+
+
+@check("E010")
+def response_with_answered(ctx: Ctx) -> None:
+    """An answer is its text and its date: either alone says too little."""
+    for step in POSTINGS:
+        for i, raw in enumerate(_raw_objections(ctx, step)):
+            if not isinstance(raw, dict) or ("response" in raw) == ("answered" in raw):
+                continue
+            missing, what = (("answered", "填写了答复内容（response）时，须写答复日期") if "response" in raw
+                             else ("response", "填写了答复日期（answered）时，须写答复内容"))
+            ctx.report("E010", (step, "objections", i), field=f"{step}.objections[{i + 1}].{missing}", what=what)
+
+
+@check("E031")
+def approval_after_resolution(ctx: Ctx) -> None:
+    if "approval" in ctx.rec.data and "resolution" not in ctx.rec.data:
+        missing = next(s for s in MEETINGS if s not in ctx.rec.data)
+        ctx.report("E031", ("approval",), step=APPROVAL_LABEL, missing=ctx.label(missing))
+
+
+@check("E032")
+def approval_needs_a_passed_resolution(ctx: Ctx) -> None:
+    stop = rejected_step(ctx.data)
+    if stop is not None and "approval" in ctx.rec.data:
+        ctx.report("E032", ("approval",), rejected=ctx.label(stop), step=APPROVAL_LABEL)
+
+
+@check("E030")
+def v11_dates_in_order(ctx: Ctx) -> None:
+    _approval_dates(ctx)
+    for step in POSTINGS:
+        _objection_dates(ctx, step)
+    _acceptance_dates(ctx)
+
+
+def _approval_dates(ctx: Ctx) -> None:
+    day = (ctx.data.get("approval") or {}).get("date")
+    if day is None:
+        return
+    resolution, start = ctx.date("resolution"), (ctx.data.get("implementation") or {}).get("start")
+    if resolution and day < resolution:
+        ctx.report("E030", ("approval", "date"), detail=f"乡镇审核日期 {_fmt(day)} 早于{ctx.label('resolution')}的 "
+                   f"{_fmt(resolution)}", hint="决议通过后才能报乡镇审核，请核对审核意见上的日期")
+    if start and day > start:
+        ctx.report("E030", ("approval", "date"), detail=f"乡镇审核日期 {_fmt(day)} 晚于实施开始 {_fmt(start)}",
+                   hint="乡镇审核应在开工之前；请核对审核日期和实施开始日期")
+
+
+def _objection_dates(ctx: Ctx, step: str) -> None:
+    posted = ctx.date(step)
+    for i, item in objections(ctx, step):
+        raised, answered = item.get("date"), item.get("answered")
+        if raised and posted and raised < posted:
+            ctx.report("E030", (step, "objections", i, "date"), detail=f"{ctx.label(step)}的第 {i + 1} 条异议提出于 "
+                       f"{_fmt(raised)}，早于公开的日期 {_fmt(posted)}", hint="异议是公开之后收到的，请核对日期")
+        if raised and answered and answered < raised:
+            ctx.report("E030", (step, "objections", i, "answered"), detail=f"{ctx.label(step)}的第 {i + 1} 条异议的"
+                       f"答复日期 {_fmt(answered)} 早于提出日期 {_fmt(raised)}", hint="先有异议，后有答复，请核对日期")
+
+
+def _acceptance_dates(ctx: Ctx) -> None:
+    result = ctx.data.get("result") or {}
+    day = (result.get("acceptance") or {}).get("date")
+    if day is None:
+        return
+    at = ("result", "acceptance", "date")
+    if "completed" in result and day < result["completed"]:
+        ctx.report("E030", at, detail=f"验收日期 {_fmt(day)} 早于完成日期 {_fmt(result['completed'])}",
+                   hint="完工之后才能验收，请核对验收日期和完成日期")
+    if "date" in result and day > result["date"]:
+        ctx.report("E030", at, detail=f"验收日期 {_fmt(day)} 晚于结果公开日期 {_fmt(result['date'])}",
+                   hint="验收之后再公开实施结果；请核对日期")
+
+
+@check("E040")
+def online_within_present(ctx: Ctx) -> None:
+    for step, s in _meetings(ctx):
+        att = s.get("attendance") or {}
+        online, present = att.get("online"), att.get("present")
+        at = (step, "attendance", "online")
+        if online is not None and online < 0:
+            ctx.report("E040", at, detail=f"{ctx.label(step)}的线上参会人数是 {online}，不能为负")
+        elif online is not None and present is not None and online > present:
+            ctx.report("E040", at, detail=f"{ctx.label(step)}线上参会 {online} 人，多于实到 {present} 人",
+                       hint="线上参会的人算在实到人数之内，线上人数不能多于实到人数")
+
+
+@check("E043")
+def unanimous_not_rejected(ctx: Ctx) -> None:
+    for step, s in _meetings(ctx):
+        present = (s.get("attendance") or {}).get("present")
+        if s.get("votes") == UNANIMOUS and s.get("outcome") == "rejected" and present is not None:
+            ctx.report("E043", (step, "outcome"), step=ctx.label(step), stated="未通过", for_=present, present=present,
+                       actual="通过", hint="votes: unanimous 表示到会的人全部赞成，结果只能是通过；"
+                       "没有通过的，请填写实际的赞成、反对、弃权票数")
+
+
+@check("W054")
+def objections_answered(ctx: Ctx) -> None:
+    for step in POSTINGS:
+        posting = ctx.data.get(step) or {}
+        if step == "disclosure":
+            deadline, when = posting.get("until"), "公示期"
+        else:
+            deadline = posting["date"] + dt.timedelta(days=OBJECTION_ANSWER_DAYS) if "date" in posting else None
+            when = f"答复期限（结果公开后 {OBJECTION_ANSWER_DAYS} 天）"
+        if deadline is None or ctx.today <= deadline:
+            continue
+        for i, item in objections(ctx, step):
+            # Half an answer, or an objection without its date or words, is E010's to report.
+            if not {"response", "answered"} & set(item) and "date" in item and "summary" in item:
+                ctx.report("W054", (step, "objections", i), step=ctx.label(step), date=_fmt(item["date"]),
+                           summary=item["summary"][:30], when=when, deadline=_fmt(deadline))
+
+
+@check("W061")
+def funding_adds_up(ctx: Ctx) -> None:
+    budget, funding = ctx.data.get("budget"), ctx.data.get("funding")
+    if budget is None or not funding or any("amount" not in f for f in funding):
+        return  # no budget to add up to, or an amount already failed its type check
+    total = sum((f["amount"] for f in funding), Decimal(0))
+    if total != budget:
+        ctx.report("W061", ("funding",), total=money(total), budget=money(budget), diff=money(abs(total - budget)),
+                   more="多" if total > budget else "少")

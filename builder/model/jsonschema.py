@@ -71,7 +71,18 @@ def field_schema(spec: F) -> dict:
     example = _example(spec)
     if example is not None and kind not in ("map", "list"):
         out["examples"] = [example]
+    if spec.word:
+        _or_word(out, spec)
     return out
+
+
+def _or_word(out: dict, spec: F) -> None:
+    """v1.1: a map or list that may instead be one word (``votes: unanimous``). The object and
+    array keywords say nothing of a string, and ``pattern`` nothing of an object or array, so
+    one more type and a pattern admit the word and nothing else. (The model's description of
+    the field already names the word.)"""
+    out["type"] = [out["type"], "string"]
+    out["pattern"] = f"^{spec.word}$"
 
 
 def object_schema(fields: dict[str, F]) -> dict:

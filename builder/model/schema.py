@@ -41,6 +41,10 @@ class F:
     fields: dict = field(default_factory=dict)
     item: F | None = None
     example: object = None
+    # v1.1 (records.md §8): a map or list that may instead be this one word, e.g. ``votes:
+    # unanimous`` or ``objections: none``; ``word_what`` says what the word means.
+    word: str = ""
+    word_what: str = ""
 
 
 def _count(what: str, example: int) -> F:
@@ -50,12 +54,16 @@ def _count(what: str, example: int) -> F:
 ATTENDANCE = F("map", "到会人数", required=True, fields={
     "expected": _count("应到人数", 9),
     "present": _count("实到人数", 8),
+    "online": F("count", "其中线上参会人数（视频或手机应用参会，算在实到人数内）", example=2),
 })
-VOTES = F("map", "表决票数", fields={
+VOTES = F("map", "表决票数；到会的人全部赞成而没有记票数的，写 unanimous（全票通过）", fields={
     "for": _count("赞成票", 8),
     "against": _count("反对票", 0),
     "abstain": _count("弃权票", 0),
-})
+}, word="unanimous", word_what="全票通过（到会的人全部赞成）")
+METHODS = ("ballot", "hands", "online", "mixed")
+METHOD = F("enum", "表决方式：ballot 投票表决，hands 举手表决，online 线上表决，mixed 线上线下结合",
+           options=METHODS, example="hands")
 OUTCOME = F("enum", "结果：passed 通过，rejected 未通过", options=("passed", "rejected"), example="passed")
 NOTES = F("text", "说明（Markdown）", example="会议内容")
 
@@ -64,7 +72,9 @@ def _meeting(what: str, votes_required: bool) -> F:
     return F("map", what, fields={
         "date": F("date", "会议日期", required=True, example="2024-03-02"),
         "attendance": ATTENDANCE,
-        "votes": F("map", VOTES.what, required=votes_required, fields=VOTES.fields),
+        "votes": F("map", VOTES.what, required=votes_required, fields=VOTES.fields, word=VOTES.word,
+                   word_what=VOTES.word_what),
+        "method": METHOD,
         "outcome": OUTCOME,
         "notes": NOTES,
     })
@@ -82,6 +92,19 @@ RESOLUTION = F("map", _resolution.what, fields={
     "text": F("text", "决议内容（Markdown）", required=True, example="同意……"),
 })
 
+
+
+def _objections(what: str, date: str, answered: str, summary: str, response: str) -> F:
+    """v1.1: objections raised while a disclosure or a result was posted (``none`` when there
+    were none). The examples differ by posting, so that a skeleton filled in as written passes."""
+    return F("list", what + "：没有异议写 none（公示期间无异议），有异议时逐条填写", item=F("map", "一条异议", fields={
+        "date": F("date", "提出异议的日期", required=True, example=date),
+        "summary": F("str", "异议内容（不写个人身份证号、电话）", required=True, example=summary),
+        "response": F("str", "答复内容；与答复日期一起填写", example=response),
+        "answered": F("date", "答复日期；与答复内容一起填写", example=answered),
+    }), word="none", word_what="公示期间无异议")
+
+
 CHANNELS = F("strlist", "公开方式，至少一项，如 公开栏、微信群、网站", required=True, example=["公开栏", "微信群"])
 
 RECORD: dict[str, F] = {
@@ -91,6 +114,10 @@ RECORD: dict[str, F] = {
     "category": F("enum", "类别", required=True, options=tuple(CATEGORIES), example="land"),
     "summary": F("str", "一句话摘要，不超过 200 字", max_len=200, example="一句话摘要"),
     "budget": F("money", "预算（元），最多两位小数", example="120000.00"),
+    "funding": F("list", "资金来源（可选）：各来源金额（元），合计应等于预算", item=F("map", "一项资金来源", fields={
+        "source": F("str", "来源，如 财政奖补、村集体收益、农户自筹", required=True, example="财政奖补"),
+        "amount": F("money", "金额（元），最多两位小数", required=True, example="120000.00"),
+    })),
     "proposal": _meeting("第一步：党支部会提议", votes_required=False),
     "deliberation": _meeting("第二步：“两委”会商议", votes_required=False),
     "review": _meeting("第三步：党员大会审议", votes_required=True),
@@ -99,7 +126,14 @@ RECORD: dict[str, F] = {
         "date": F("date", "张贴公示的第一天", required=True, example="2024-03-16"),
         "until": F("date", "公示期最后一天", required=True, example="2024-03-23"),
         "channels": CHANNELS,
+        "objections": _objections("公示期间的异议", "2024-03-18", "2024-03-21", "第三组农户对地块边界有异议",
+                                  "已重新测量并调整"),
         "notes": NOTES,
+    }),
+    "approval": F("map", "乡镇审核（可选）：开工前乡镇党委、政府的审核或备案", fields={
+        "by": F("str", "审核单位", required=True, example="青禾镇党委、政府"),
+        "date": F("date", "审核日期：不早于决议，不晚于实施开始", required=True, example="2024-03-25"),
+        "notes": F("str", "审核意见", example="审核同意"),
     }),
     "implementation": F("map", "组织实施（可选）", fields={
         "responsible": F("str", "负责实施的组织或人", example="村委会"),
@@ -117,6 +151,12 @@ RECORD: dict[str, F] = {
         "cost": F("money", "实际支出（元）；填写了预算时必填", example="118500.00"),
         "summary": F("text", "结果说明（Markdown）", required=True, example="已完成……"),
         "channels": F("strlist", CHANNELS.what, example=["公开栏", "网站"]),
+        "acceptance": F("map", "验收（可选）：完工后的验收", fields={
+            "date": F("date", "验收日期：不早于完成日期，不晚于结果公开日期", required=True, example="2024-07-02"),
+            "by": F("str", "验收单位或方式", required=True, example="镇村联合验收"),
+        }),
+        "objections": _objections("结果公开后的异议", "2024-07-08", "2024-07-12", "反映路面有两处裂缝",
+                                  "施工单位已返修"),
     }),
     "attachments": F("list", "附件，放在 content/村代码/编号/ 文件夹中", item=F("map", "一个附件", fields={
         "file": F("str", "文件名", required=True, example="决议公告.pdf"),

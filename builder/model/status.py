@@ -21,9 +21,15 @@ OVERDUE = ("disclosure_overdue", "result_overdue")
 MEETINGS = ("proposal", "deliberation", "review", "resolution")
 
 
+UNANIMOUS = "unanimous"  # v1.1 (records.md §8): ``votes: unanimous``, everyone present voted for
+
+
 def passed(step: dict) -> bool | None:
-    """Whether a meeting step passed: its votes decide, else its stated outcome."""
+    """Whether a meeting step passed: its votes decide, else its stated outcome. A unanimous
+    vote passes (quorum is a separate rule, E041)."""
     votes = step.get("votes")
+    if votes == UNANIMOUS:
+        return True
     present = (step.get("attendance") or {}).get("present")
     if isinstance(votes, dict) and "for" in votes and isinstance(present, int):
         return 2 * votes["for"] > present

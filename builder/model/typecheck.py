@@ -104,7 +104,7 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
     if kind == "enum":
         if isinstance(value, str) and value in spec.options:
             return value
-        close = difflib.get_close_matches(str(value), spec.options, n=1)
+        close = difflib.get_close_matches(str(value), spec.options, n=1) or _chinese_option(str(value), spec.options)
         fix = f"是不是 {close[0]}？" if close else ""
         hidden = chars.invisible_hint(value)
         report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是可选值（{' | '.join(spec.options)}）",
@@ -170,6 +170,8 @@ def _plain_text(spec: F, text: str, path: tuple, report: Report) -> bool:
 
 def check(spec: F, value: Any, path: tuple, report: Report) -> Any:
     """Check ``value`` against ``spec``; return its clean form or None when it failed."""
+    if spec.word and not isinstance(value, (dict, list)) and value is not None:
+        return _check_word(spec, value, path, report)
     if spec.kind == "map":
         if not isinstance(value, dict):
             report("E012", path, field=dotted(path) or "信息区", detail="应为若干“键: 值”子项",
@@ -187,6 +189,36 @@ def check(spec: F, value: Any, path: tuple, report: Report) -> Any:
             report("E010", path, field=dotted(path), what=spec.what)
         return None
     return _check_scalar(spec, value, path, report)
+
+
+# -- v1.1 (records.md §8): a word in place of a map or list (votes: unanimous, objections: none)
+
+# What secretaries write for the word, in Chinese or nearly in English: each gets a hint.
+_WORD_SYNONYMS = {
+    "unanimous": ("全票通过", "一致通过", "一致同意", "全票", "全体同意", "举手表决，一致同意"),
+    "none": ("无", "无异议", "没有", "没有异议", "公示期间无异议", "群众均无反对意见", "无反对意见", "no", "false"),
+}
+
+
+# v1.1: ``method`` written in Chinese, as the minutes say it (举手表决); longest match first.
+_CHINESE_OPTIONS = {"线上线下": "mixed", "投票": "ballot", "举手": "hands", "线上": "online", "视频": "online"}
+
+
+def _chinese_option(value: str, options: tuple) -> list[str]:
+    return next(([key] for word, key in _CHINESE_OPTIONS.items() if word in value and key in options), [])
+
+
+def _check_word(spec: F, value: Any, path: tuple, report: Report) -> str | None:
+    if value == spec.word:
+        return value
+    text = str(value).strip().lower() if isinstance(value, bool) else str(value).strip()
+    shape = "若干“键: 值”子项" if spec.kind == "map" else "列表"
+    if text.lower() == spec.word or text.lower() in _WORD_SYNONYMS.get(spec.word, ()):
+        fix = f"{spec.word_what}请写英文小写 {spec.word}"
+    else:
+        fix = f"{spec.word_what}写 {spec.word}；否则写成{shape}"
+    report("E012", path, field=dotted(path), detail=f"“{text}”既不是 {spec.word}，也不是{shape}", fix=fix)
+    return None
 
 
 def check_map(fields: dict[str, F], value: dict, path: tuple, report: Report) -> dict:

@@ -21,6 +21,7 @@ from ..model.records import Village
 from ..model.schema import CATEGORIES
 from ..model.status import OVERDUE, STATUSES
 from ..model.validate import Record
+from .present import objection_counts
 
 PAGE_SIZE = 50  # matters a list page shows: about 20 KB of HTML, gzipped a few KB
 HOME_OVERDUE = 20  # the most urgent overdue matters on the home page
@@ -148,7 +149,9 @@ def unit_row(name: str, url: str, records: list[Record]) -> dict:
     n = len(records)
     done = sum(r.derived.status == "completed" for r in records)
     late = sum(r.derived.status in OVERDUE for r in records)
+    objections = objection_counts(records)
     return {"name": name, "url": url, "n": n, "completed": done, "overdue": late,
+            "raised": objections["raised"], "answered": objections["answered"],
             "completed_pct": round(100 * done / n) if n else 0, "overdue_pct": round(100 * late / n, 1) if n else 0}
 
 

@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from ..model import sitenames
 from ..model.schema import CATEGORIES
-from ..model.status import STATUSES
+from ..model.status import STATUSES, UNANIMOUS
 from ..model.validate import Record
+from . import labels
 from .present import url_of
 
 
@@ -57,6 +58,65 @@ CSV_COLUMNS = [
     ("计划完成", lambda r, v: _iso((r.data.get("implementation") or {}).get("due"))),
     ("实施结果公开", lambda r, v: _date(r, "result")),
     ("网址", lambda r, v: url_of(r)),
+]
+
+
+# -- v1.1 (records.md §8): after the v1 columns, so that theirs keep their places -------------
+
+def _resolution(r: Record) -> dict:
+    return r.data.get("resolution") or {}
+
+
+def _unanimous(r: Record) -> str:
+    """是 for ``votes: unanimous`` or counts with everyone present for; 否 for other counts."""
+    res = _resolution(r)
+    votes, present = res.get("votes"), (res.get("attendance") or {}).get("present")
+    if votes == UNANIMOUS:
+        return "是"
+    if isinstance(votes, dict) and present is not None:
+        return "是" if votes.get("for") == present else "否"
+    return ""
+
+
+def _objections(r: Record, step: str, answered: bool) -> str:
+    """How many objections (answered ones only, with ``answered``): 0 for ``none``, empty when
+    the record says nothing."""
+    found = (r.data.get(step) or {}).get("objections")
+    if found == "none":
+        return "0"
+    if not isinstance(found, list):
+        return ""
+    return str(sum("response" in o for o in found) if answered else len(found))
+
+
+def _part(r: Record, *path: str) -> object:
+    value: object = r.data
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _funding(r: Record) -> str:
+    return "；".join(f"{f['source']} {f['amount']:.2f}" for f in r.data.get("funding") or [])
+
+
+CSV_COLUMNS += [
+    (labels.CSV["method"], lambda r, v: labels.METHODS.get(_resolution(r).get("method", ""), "")),
+    (labels.CSV["unanimous"], lambda r, v: _unanimous(r)),
+    (labels.CSV["online"], lambda r, v: _text(_part(r, "resolution", "attendance", "online"))),
+    (labels.CSV["disclosure_objections"], lambda r, v: _objections(r, "disclosure", answered=False)),
+    (labels.CSV["disclosure_answered"], lambda r, v: _objections(r, "disclosure", answered=True)),
+    (labels.CSV["approval_date"], lambda r, v: _iso(_part(r, "approval", "date"))),
+    (labels.CSV["approval_by"], lambda r, v: _text(_part(r, "approval", "by"))),
+    (labels.CSV["funding"], lambda r, v: _funding(r)),
+    (labels.CSV["acceptance_date"], lambda r, v: _iso(_part(r, "result", "acceptance", "date"))),
+    (labels.CSV["acceptance_by"], lambda r, v: _text(_part(r, "result", "acceptance", "by"))),
+    (labels.CSV["result_objections"], lambda r, v: _objections(r, "result", answered=False)),
+    (labels.CSV["result_answered"], lambda r, v: _objections(r, "result", answered=True)),
 ]
 
 

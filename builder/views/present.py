@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from ..model.checks import step_label
 from ..model.schema import CATEGORIES, MEETINGS
-from ..model.status import OVERDUE, STATUSES, passed, quorum_met
+from ..model.status import OVERDUE, STATUSES, UNANIMOUS, passed, quorum_met
 from ..model.validate import Record
+from . import labels
 from .text import cn_date, render, wan, yuan
 
 BODIES = {"representatives": "村民代表会议", "assembly": "村民会议"}
@@ -49,6 +50,7 @@ class Step:
     facts: list | None = None  # short lines: attendance, votes, outcome
     votes: dict | None = None  # for/against/abstain counts and percentages of present
     html: str = ""  # notes, resolution text, result summary
+    objections: dict | None = None  # v1.1: a disclosure's or result's objections (objections())
 
     @property
     def mark(self) -> str:
@@ -64,20 +66,24 @@ def _meeting_facts(s: dict, key: str) -> tuple[list[str], dict | None]:
     att = s.get("attendance") or {}
     if "expected" in att:
         quorum = quorum_met(key, s)
-        facts.append(f"应到 {att['expected']} 人，实到 {att['present']} 人，"
+        facts.append(f"应到 {att['expected']} 人，实到 {att['present']} 人，" + online(att, after="，")
                      + ("达到法定人数" if quorum else "未达法定人数"))
     hh = s.get("households")
     if hh:
         facts.append(f"应到 {hh['expected']} 户，实到 {hh['present']} 户")
     votes = s.get("votes")
     bars = None
-    if votes:
+    if votes == UNANIMOUS:  # v1.1: the count is what is known, never an invented split
+        facts.append(labels.UNANIMOUS.format(present=att.get("present")))
+    elif votes:
         facts.append(f"赞成 {votes['for']} 票，反对 {votes['against']} 票，弃权 {votes['abstain']} 票")
         present = max(att.get("present") or 0, 1)
         bars = {k: {"n": votes[k], "pct": f"{100 * votes[k] / present:.3g}"} for k in ("for", "against", "abstain")}
         bars["absent"] = max(0, (att.get("present") or 0) - sum(votes.values()))
+    if s.get("method"):
+        facts.append(method(s))
     result = passed(s)
-    if result is not None:
+    if result is not None and votes != UNANIMOUS:  # 全票通过 says it already
         facts.append("通过" if result else "未通过")
     return facts, bars
 
@@ -86,9 +92,14 @@ def steps(record: Record) -> list[Step]:
     d, status = record.data, record.derived.status
     out: list[Step] = []
     stopped = False
-    for key in ("proposal", "deliberation", "review", "resolution", "disclosure", "implementation", "result"):
-        label = step_label(key, d)
+    for key in ("proposal", "deliberation", "review", "resolution", "disclosure", "approval", "implementation",
+                "result"):
         s = d.get(key)
+        if key == "approval":  # v1.1: optional, so shown only when there (v1 pages stay as they were)
+            if s is not None:
+                out.append(approval_step(s))
+            continue
+        label = step_label(key, d)
         if s is None:
             state = "stopped" if stopped else "pending"
             if (key == "disclosure" and status == "disclosure_overdue") or (key == "result" and status == "result_overdue"):
@@ -104,7 +115,8 @@ def steps(record: Record) -> list[Step]:
             out.append(Step(key, label, state, cn_date(s["date"]), facts, bars, html))
         elif key == "disclosure":
             facts = [f"公示期至 {cn_date(s['until'])}", "公开方式：" + "、".join(s["channels"])]
-            out.append(Step(key, label, "done", cn_date(s["date"]), facts, None, render(s.get("notes"))))
+            out.append(Step(key, label, "done", cn_date(s["date"]), facts, None, render(s.get("notes")),
+                            objections(s.get("objections"))))
         elif key == "implementation":
             facts = [f"负责：{s['responsible']}"] if s.get("responsible") else []
             if s.get("start"):
@@ -118,8 +130,58 @@ def steps(record: Record) -> list[Step]:
                 facts.append(f"实际支出 {yuan(s['cost'])}")
             if s.get("channels"):
                 facts.append("公开方式：" + "、".join(s["channels"]))
-            out.append(Step(key, label, "done", cn_date(s["date"]), facts, None, render(s.get("summary"))))
+            if s.get("acceptance"):
+                facts.append(acceptance(s["acceptance"]))
+            out.append(Step(key, label, "done", cn_date(s["date"]), facts, None, render(s.get("summary")),
+                            objections(s.get("objections"))))
     return out
+
+
+# -- v1.1 (records.md §8): what the page and the notice say of the new keys -------------------
+
+def online(att: dict, before: str = "", after: str = "") -> str:
+    """"其中线上参会 N 人" between ``before`` and ``after`` when the attendance says how many took
+    part online, else nothing."""
+    return before + labels.ONLINE.format(online=att["online"]) + after if "online" in att else ""
+
+
+def method(s: dict) -> str:
+    return labels.METHOD.format(method=labels.METHODS[s["method"]]) if s.get("method") else ""
+
+
+def objections(value: object) -> dict | None:
+    """A posting's objections for the templates: ``{"none": True}`` for ``none``, else each one
+    with its answer, or marked unanswered in words (``open``); None when the record is silent."""
+    if value == "none":
+        return {"none": True, "label": labels.NO_OBJECTIONS}
+    if not value:
+        return None
+    items = [{"date": cn_date(o["date"]), "summary": o["summary"], "response": o.get("response", ""),
+              "answered": cn_date(o.get("answered")), "open": "response" not in o,
+              "state": labels.UNANSWERED if "response" not in o else labels.ANSWERED} for o in value]
+    still_open = sum(i["open"] for i in items)
+    count = f"{len(items)} 件" + (f"，{still_open} 件{labels.UNANSWERED}" if still_open else "")
+    return {"none": False, "label": labels.OBJECTIONS, "entries": items, "open": still_open, "count": count}
+
+
+def approval_step(s: dict) -> Step:
+    facts = [s["by"]] + ([s["notes"]] if s.get("notes") else [])
+    return Step("approval", labels.APPROVAL, "done", cn_date(s["date"]), facts)
+
+
+def acceptance(a: dict) -> str:
+    return f"{labels.ACCEPTANCE}：{cn_date(a['date'])}，{a['by']}"
+
+
+def funding(record: Record) -> dict | None:
+    """The money's sources, under the budget; the total only when there is more than one."""
+    items = record.data.get("funding")
+    if not items:
+        return None
+    total = sum(i["amount"] for i in items)
+    return {"label": labels.FUNDING, "entries": [{"source": i["source"], "amount": yuan(i["amount"])} for i in items],
+            "total": yuan(total) if len(items) > 1 else "", "total_label": labels.FUNDING_TOTAL,
+            "line": "、".join(f"{i['source']} {yuan(i['amount'])}" for i in items)}
 
 
 def next_due(record: Record, today: dt.date) -> str:
@@ -179,3 +241,16 @@ def summary_line(record: Record) -> dict:
         "category": CATEGORIES[d["category"]], "date": cn_date(latest), "iso": latest.isoformat() if latest else "",
         "budget": wan(d.get("budget")),
     }
+
+
+def objection_counts(records: list[Record]) -> dict:
+    """v1.1: objections raised while a disclosure or result was posted, and how many were answered."""
+    items: list[dict] = []
+    for r in records:
+        for step in ("disclosure", "result"):
+            found = (r.data.get(step) or {}).get("objections")
+            if isinstance(found, list):  # not "none"
+                items += found
+    answered = sum("response" in o for o in items)
+    return {"raised": len(items), "answered": answered, "open": len(items) - answered,
+            "raised_label": labels.STATS_RAISED, "answered_label": labels.STATS_ANSWERED}

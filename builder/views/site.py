@@ -21,7 +21,7 @@ from ..model.records import Village
 from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed
 from ..model.validate import Record, Report
-from . import city
+from . import city, labels, present
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .text import cn_date, render, wan, yuan
 
@@ -95,6 +95,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         "steps": steps(record),
         "progress": progress(record),
         "money": money(record),
+        "funding": present.funding(record),  # v1.1
         "attachments": attachments(record, content),
         "corrections": [{"date": cn_date(c["date"]), "reason": c["reason"]} for c in d.get("corrections") or []],
         "body": render(record.raw.body),
@@ -124,8 +125,10 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
         "township": village.township,
         "meeting": body,
         "date": cn_date(res.get("date")),
-        "attendance": f"应到 {att['expected']} 人，实到 {att['present']} 人" if att else "",
-        "votes": f"赞成 {votes['for']} 票，反对 {votes['against']} 票，弃权 {votes['abstain']} 票" if votes else "",
+        "attendance": f"应到 {att['expected']} 人，实到 {att['present']} 人" + present.online(att, before="，")
+                      if att else "",
+        "votes": f"赞成 {votes['for']} 票，反对 {votes['against']} 票，弃权 {votes['abstain']} 票"
+                 if isinstance(votes, dict) and votes else "",  # v1.1: not for votes: unanimous
         "outcome": "通过" if passed(res) else "未通过",
         "text": render(res.get("text")),
         "result": {**d["result"], "date": cn_date(d["result"]["date"]), "completed": cn_date(d["result"]["completed"]),
@@ -134,6 +137,35 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
         "from": cn_date(disc.get("date")),
         "until": cn_date(disc.get("until")),
         "signed": cn_date((d.get("result") or {}).get("date") or disc.get("date") or today),
+        **notice_v11(record),
+    }
+
+
+def notice_v11(record: Record) -> dict:
+    """v1.1 (records.md §8) in the notice: how the resolution was voted, the funding, and after
+    the notice period, in the order they happened, the disclosure's objections, the township's
+    review, the acceptance and the result's objections. Empty values print nothing, so a v1
+    record's notice is what it was."""
+    d = record.data
+    res, result, approval = d.get("resolution") or {}, d.get("result") or {}, d.get("approval")
+    # A result notice names the posting each objection was raised against; a resolution notice has one.
+    where = {step: LABELS[step] + "：" if "result" in d else "" for step in ("disclosure", "result")}
+    later: list[dict] = []
+    if found := present.objections((d.get("disclosure") or {}).get("objections")):
+        later.append({"where": where["disclosure"], "objections": found})
+    if approval:
+        notes = f"，{approval['notes']}" if approval.get("notes") else ""
+        later.append({"text": f"{labels.APPROVAL}：{approval['by']}，{cn_date(approval['date'])}{notes}"})
+    if result.get("acceptance"):
+        later.append({"text": present.acceptance(result["acceptance"])})
+    if found := present.objections(result.get("objections")):
+        later.append({"where": where["result"], "objections": found})
+    return {
+        "unanimous": labels.UNANIMOUS.format(present=res["attendance"]["present"])
+                     if res.get("votes") == "unanimous" else "",
+        "method": present.method(res),
+        "funding": present.funding(record),
+        "later": later,
     }
 
 
@@ -170,6 +202,7 @@ def stats(records: list[Record]) -> dict:
         "money": {"n": len(money_rows), "budget": wan(budget), "cost": wan(cost),
                   "pct": round(float(cost / budget * 100), 1) if budget else 0,
                   "over": sum(r.data["result"]["cost"] > r.data["budget"] for r in money_rows)},
+        "objections": present.objection_counts(records),  # v1.1
     }
 
 

@@ -62,15 +62,17 @@ def test_schema_is_valid_draft_2020_12() -> None:
 def test_schema_follows_the_model() -> None:
     schema = record_schema()
 
-    def walk(fields, node, where):
-        assert node["type"] == "object" and node["additionalProperties"] is False, where
+    def walk(fields, node, where, word=""):
+        # v1.1: a map that may be one word instead (votes: unanimous) is an object or that string
+        assert node["type"] == (["object", "string"] if word else "object"), where
+        assert node["additionalProperties"] is False and node.get("pattern") == (f"^{word}$" if word else None), where
         assert list(node["properties"]) == list(fields), where
         assert node.get("required", []) == [k for k, f in fields.items() if f.required], where
         for name, f in fields.items():
             sub = node["properties"][name]
             assert sub["description"].startswith(f.what), f"{where}.{name}"
             if f.kind == "map":
-                walk(f.fields, sub, f"{where}.{name}")
+                walk(f.fields, sub, f"{where}.{name}", f.word)
             elif f.kind == "list":
                 walk(f.item.fields, sub["items"], f"{where}.{name}[]")
             elif f.kind == "enum":
@@ -131,6 +133,13 @@ MISTAKES = [
     ("result", {"date": "2024-07-05", "completed": "2024-06-28", "summary": "完成"}),  # budget without cost
     ("attachments", [{"title": "无文件名"}]), ("corrections", [{"date": "2024-07-10"}]),
     ("corrections", {"date": "2024-07-10", "reason": "不是列表"}),
+    # v1.1 (records.md §8)
+    ("review.votes", "全票通过"), ("review.votes", "Unanimous"), ("review.method", "show"),
+    ("review.attendance.online", Decimal("1.5")), ("disclosure.objections", "无异议"),
+    ("disclosure.objections", [{"date": "2024-03-18"}]), ("disclosure.objections", [{"summary": "无日期"}]),
+    ("approval", {"date": "2024-03-20"}), ("approval", {"by": "青禾镇", "date": "2024年3月20日"}),
+    ("funding", [{"source": "财政奖补", "amount": "200,000"}]), ("funding", [{"amount": Decimal("1.00")}]),
+    ("funding", {"source": "财政奖补", "amount": Decimal("1.00")}),
 ]
 
 
@@ -157,6 +166,13 @@ def validator_errors(data: dict) -> list[str]:
     ("title", 2024), ("budget", 120000), ("budget", Decimal("0.10")), ("proposal.notes", "多行\n说明"),
     ("disclosure.channels", ["公开栏", 3]), ("corrections", []),
     ("proposal.votes", {"for": 5, "against": 0, "abstain": 0}),
+    # v1.1 (records.md §8)
+    ("review.votes", "unanimous"), ("proposal.votes", "unanimous"), ("review.method", "mixed"),
+    ("review.attendance.online", 6), ("disclosure.objections", "none"),
+    ("disclosure.objections", [{"date": "2024-03-18", "summary": "对边界有异议", "response": "已复测",
+                                "answered": "2024-03-18"}]),
+    ("approval", {"by": "青禾镇党委、政府", "date": "2024-03-20", "notes": "审核同意"}),
+    ("funding", [{"source": "财政奖补", "amount": Decimal("100000.00")}, {"source": "村集体", "amount": 20000}]),
 ])
 def test_schema_accepts_what_the_validator_accepts(validator, where: str, value: object) -> None:
     data = copy.deepcopy(front_matter(DISCLOSED))
