@@ -71,7 +71,13 @@ class Ctx:
     @functools.cached_property
     def may_hold_numbers(self) -> bool:
         """Whether the text has a run that could be a personal number (E060–E062 look closer)."""
-        return _CANDIDATE.search(self.rec.text) is not None
+        rough = _ROUGH.search(self.rec.text)
+        return rough is not None and _CANDIDATE.search(self.rec.text, rough.start()) is not None
+
+    @functools.cached_property
+    def number_text(self) -> str | None:
+        """The text as E060–E062 read it (``normalise_numbers``), or None when it holds no candidate."""
+        return normalise_numbers(self.rec.text) if self.may_hold_numbers else None
 
 
 CHECKS: list[tuple[str, Callable[[Ctx], None]]] = []
@@ -367,14 +373,45 @@ def _later_dates(value: object, path: tuple, today: dt.date, out: list) -> list[
 
 
 # -- privacy: numbers that must never be published -------------------------------------------
+#
+# People type numbers every which way: full-width digits from a Chinese input method, groups
+# split by spaces, hyphens or dots, a country code in front, a zero-width space pasted from a
+# chat app. The record's text is first normalised (one character for one, invisible characters
+# dropped) and the three patterns then look at plain ASCII digits. Newlines are never touched,
+# so a match's line counted in the normalised text is its line in the file.
 
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
-_CARD_RE = re.compile(r"(?<!\d)(\d{16,19}|\d{4}(?: \d{4}){3,4}(?: \d{1,3})?)(?!\d)")
-# Every match of the three patterns above is a run of 11 or more digits, spaces, dashes and X
-# that starts with a digit; most records have none, and this one scan rules them all out.
-_CANDIDATE = re.compile(r"\d[\d \-Xx]{10,}")
+# Characters that render as nothing: whatever they split, the reader sees one number.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063" \
+             "\u2064\u2066\u2067\u2068\u2069\ufeff"
+_SPACES = "\t\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_NORMAL = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "X", "＋": "+", "．": ".",
+     **dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_INVISIBLE)})
+_SEP = r"[ .\-]{1,3}"  # between two groups of digits, after normalising: " ", "-", " - ", "."
+_ID_RE = re.compile(rf"(?<![0-9])([0-9]{{6}}(?:(?:{_SEP})?[0-9]{{8}}(?:{_SEP})?|{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}{_SEP})"
+                    rf"[0-9]{{3}}[0-9Xx])(?![0-9])")
+# A mobile number, grouped 3-4-4 or not, maybe right after +86, 0086 or 86 (a country code
+# written apart from it needs no pattern: the number alone then stands clear of other digits).
+_MOBILE_RE = re.compile(rf"(?<![0-9])(?:(?:\+|00)?86)?(1[3-9][0-9](?:(?:{_SEP})?[0-9]{{4}}){{2}})(?![0-9])")
+_CARD_RE = re.compile(rf"(?<![0-9])([0-9]{{16,19}}|[0-9]{{4}}(?:{_SEP}[0-9]{{4}}){{3,4}}(?:{_SEP}[0-9]{{1,3}})?)(?![0-9])")
+# Before normalising: every match of the patterns above comes from at least 11 digits (ASCII or
+# full-width) with at most three separators, and any invisible characters, between two of them
+# (``_CANDIDATE``). Such a run is first of all 11 characters in a row that are digits,
+# separators or invisible, starting with a digit: ``_ROUGH`` is the cheapest scan there is, and
+# most records have no such run; the few that do are looked at more closely.
+_RAW_DIGIT = "0-9\uff10-\uff19"
+_RAW_SEP = " .\\-\uff0e" + _SPACES + _DASHES
+_ROUGH = re.compile(rf"[{_RAW_DIGIT}][{_RAW_DIGIT}{_RAW_SEP}{_INVISIBLE}]{{10}}")
+_CANDIDATE = re.compile(rf"[{_RAW_DIGIT}](?:[{_INVISIBLE}]*+(?:[{_RAW_SEP}][{_INVISIBLE}]*+){{0,3}}[{_RAW_DIGIT}]){{10}}")
+_GROUPS = re.compile(r"[0-9]+")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def normalise_numbers(text: str) -> str:
+    """``text`` with digits as people type them made plain: full-width forms to ASCII, spaces
+    and dashes of every kind to " " and "-", invisible characters removed. Newlines stay."""
+    return text.translate(_NORMAL)
 
 
 def is_resident_id(text: str) -> bool:
@@ -396,13 +433,17 @@ def _mask(text: str) -> str:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
+def _digits(text: str) -> str:
+    return "".join(_GROUPS.findall(text))
+
+
 def _found(ctx: Ctx, pattern: re.Pattern) -> Iterator[tuple[int, re.Match]]:
-    """Matches of ``pattern`` in the record's text, with their 1-based line. No number pattern
-    can match across a line break, so one pass over the whole text finds what a pass per line
-    would, without splitting and counting digits line by line for each of the three checks."""
-    if not ctx.may_hold_numbers:
+    """Matches of ``pattern`` in the record's normalised text, with their 1-based line. No
+    number pattern can match across a line break, so one pass over the whole text finds what a
+    pass per line would, without splitting and counting digits line by line for each check."""
+    text = ctx.number_text
+    if text is None:
         return
-    text = ctx.rec.text
     line, pos = 1, 0
     for m in pattern.finditer(text):
         line += text.count("\n", pos, m.start())
@@ -413,26 +454,46 @@ def _found(ctx: Ctx, pattern: re.Pattern) -> Iterator[tuple[int, re.Match]]:
 @check("E060")
 def no_resident_ids(ctx: Ctx) -> None:
     for number, m in _found(ctx, _ID_RE):
-        if is_resident_id(m[1]):
-            ctx.report("E060", line=number, masked=_mask(m[1]))
+        value = _digits(m[1]) + ("X" if m[1][-1] in "Xx" else "")
+        if is_resident_id(value):
+            ctx.report("E060", line=number, masked=_mask(value))
+
+
+def mobile_digits(phone: str) -> str:
+    """The digits of a phone number without the country code: ``+86 138-1234-5678`` → 13812345678."""
+    digits = _digits(normalise_numbers(phone))
+    for code in ("0086", "86"):
+        if len(digits) == len(code) + 11 and digits.startswith(code + "1"):
+            return digits[len(code):]
+    return digits
+
+
+@functools.lru_cache(maxsize=8)
+def _public(phones: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(mobile_digits(p) for p in phones)
 
 
 @check("E061")
 def no_mobiles(ctx: Ctx) -> None:
-    if not ctx.may_hold_numbers:
-        return
-    public = {re.sub(r"\D", "", p) for p in ctx.settings.public_phones}
+    public = _public(ctx.settings.public_phones)
     for number, m in _found(ctx, _MOBILE_RE):
-        digits = re.sub(r"\D", "", m[1])
+        digits = _digits(m[1])
         if digits not in public:
             ctx.report("E061", line=number, masked=_mask(digits))
+
+
+def _years(groups: list[str]) -> bool:
+    """A list of years (2019 2020 2021 2022): no card number starts with 19 or 20."""
+    return all(len(g) == 4 and g[:2] in ("19", "20") for g in groups)
 
 
 @check("E062")
 def no_bank_cards(ctx: Ctx) -> None:
     for number, m in _found(ctx, _CARD_RE):
-        digits = m[1].replace(" ", "")
-        if 16 <= len(digits) <= 19 and luhn(digits) and not is_resident_id(digits):
+        groups = _GROUPS.findall(m[1])
+        digits = "".join(groups)
+        if (16 <= len(digits) <= 19 and luhn(digits) and not is_resident_id(digits)
+                and not (len(groups) > 1 and _years(groups))):
             ctx.report("E062", line=number, masked=_mask(digits))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+import vkit
 from vkit import JPEG, PDF, PNG, TODAY, WEBP, Raw, Site, base_record, codes, key_line, of, text_line, text_of
 
 from builder.model.rules import RULES
@@ -549,34 +550,19 @@ def test_warnings_do_not_block_a_record(site: Site) -> None:
     assert report.errors == 0 and report.warnings == 2 and len(report.records) == 1
 
 
-# -- personal numbers: computed independently of the builder ---------------------------------
-
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def resident_id(first17: str) -> str:
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _W, strict=True)) % 11]
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, c in enumerate(reversed(digits)):
-        n = int(c) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
-
+# -- personal numbers (more forms in test_personal_numbers.py) ---------------------------------
 
 @pytest.mark.parametrize("first17", ["44030419800101123", "32058219900307251", "11010519491231002",
                                      "51010719751212341"])
 def test_resident_id_valid_and_wrong_check_digit(site: Site, first17: str) -> None:
-    good = resident_id(first17)
+    good = vkit.resident_id(first17)
     rec = base_record()
     path = site.write(rec, body=f"说明\n\n承包人 {good}\n")
     [d] = of(site.validate(), path)
     assert (d.code, d.line) == ("E060", text_line(text_of(path), "承包人"))
     assert good not in d.message  # masked
     for wrong in "0123456789X":
-        if wrong != good[-1] and not luhn_ok(first17 + wrong):
+        if wrong != good[-1] and not vkit.luhn_ok(first17 + wrong):
             break
     path = site.write(rec, body=f"说明\n\n承包人 {first17 + wrong}\n")
     assert of(site.validate(), path) == []
@@ -585,8 +571,8 @@ def test_resident_id_valid_and_wrong_check_digit(site: Site, first17: str) -> No
 @pytest.mark.parametrize("prefix", ["622202123456789012", "622588012345678", "411111111111111", "621700001000000000",
                                     "62220212345678901"])
 def test_bank_card_luhn(site: Site, prefix: str) -> None:
-    good = next(prefix + x for x in "0123456789" if luhn_ok(prefix + x))
-    bad = next(prefix + x for x in "0123456789" if not luhn_ok(prefix + x))
+    good = next(prefix + x for x in "0123456789" if vkit.luhn_ok(prefix + x))
+    bad = next(prefix + x for x in "0123456789" if not vkit.luhn_ok(prefix + x))
     path = site.write(base_record(), body=f"卡号 {good}\n")
     assert [d.code for d in of(site.validate(), path)] == ["E062"]
     path = site.write(base_record(), body=f"卡号 {bad}\n")
