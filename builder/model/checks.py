@@ -98,15 +98,21 @@ def run_checks(ctx: Ctx) -> list[Diagnostic]:
 
 # -- required-when rules the schema cannot express -------------------------------------------
 
+def _given(raw: object, key: str) -> bool:
+    """Whether the record states ``key``: an empty value (``cost:``, ``cost: null``) states nothing."""
+    return isinstance(raw, dict) and raw.get(key) is not None
+
+
 @check("E010")
 def outcome_or_votes(ctx: Ctx) -> None:
     for step in ("proposal", "deliberation"):
-        s = ctx.data.get(step)
-        raw = ctx.rec.data.get(step) if isinstance(ctx.rec.data.get(step), dict) else {}
-        if s is not None and "votes" not in raw and "outcome" not in raw:
+        raw = ctx.rec.data.get(step)
+        if ctx.data.get(step) is not None and not _given(raw, "votes") and not _given(raw, "outcome"):
             ctx.report("E010", (step,), field=f"{step}.outcome", what="没有填写票数时，须写明结果 passed 或 rejected")
-    if "budget" in ctx.data and isinstance(ctx.rec.data.get("result"), dict) and "cost" not in ctx.rec.data["result"]:
-        ctx.report("E010", ("result",), field="result.cost", what="填写了预算（budget），结果中须写实际支出")
+    result = ctx.rec.data.get("result")
+    if "budget" in ctx.data and isinstance(result, dict) and not _given(result, "cost"):
+        at = ("result", "cost") if "cost" in result else ("result",)
+        ctx.report("E010", at, field="result.cost", what="填写了预算（budget），结果中须写实际支出")
 
 
 @check("E021")
@@ -182,6 +188,62 @@ def dates_in_order(ctx: Ctx) -> None:
     _updates_in_order(ctx, impl.get("updates") or [])
 
 
+def _work_began(ctx: Ctx) -> tuple[str, dt.date] | None:
+    """The day the work could begin, named: implementation.start, or the disclosure when that is
+    later (or there is no start): a matter is carried out only once its resolution is public."""
+    start = (ctx.data.get("implementation") or {}).get("start")
+    disclosed = ctx.date("disclosure")
+    if start is not None and (disclosed is None or start >= disclosed):
+        return "实施开始", start
+    return (ctx.label("disclosure"), disclosed) if disclosed is not None else None
+
+
+@check("E030")
+def due_after_start(ctx: Ctx) -> None:
+    impl = ctx.data.get("implementation") or {}
+    if "start" in impl and "due" in impl and impl["due"] < impl["start"]:
+        ctx.report("E030", ("implementation", "due"), detail=f"计划完成日期 {impl['due']} 早于实施开始 {impl['start']}",
+                   hint="due 是计划完成的日期，应在 start 之后")
+
+
+def _posted_early(ctx: Ctx) -> bool:
+    """Whether the result was posted before the work began. That one wrong date is reported
+    once (by result_after_start or dates_in_order); what follows from it is not reported again."""
+    began, posted = _work_began(ctx), (ctx.data.get("result") or {}).get("date")
+    return began is not None and posted is not None and posted < began[1]
+
+
+@check("E030")
+def result_after_start(ctx: Ctx) -> None:
+    start = (ctx.data.get("implementation") or {}).get("start")
+    posted, disclosed = ctx.date("result"), ctx.date("disclosure")
+    if start and posted and posted < start and not (disclosed and posted < disclosed):  # that one is dates_in_order's
+        ctx.report("E030", ("result", "date"), detail=f"实施结果公开日期 {posted} 早于实施开始 {start}",
+                   hint="实施之后才能公开结果：核对 implementation.start 和 result.date")
+
+
+@check("E030")
+def completed_after_start(ctx: Ctx) -> None:
+    began, completed = _work_began(ctx), (ctx.data.get("result") or {}).get("completed")
+    if began and completed and completed < began[1] and not _posted_early(ctx):
+        ctx.report("E030", ("result", "completed"), detail=f"完成日期 {completed} 早于{began[0]} {began[1]}",
+                   hint="决议公开、开始实施之后，工作才能完成：核对 result.completed")
+
+
+@check("E030")
+def updates_between_start_and_result(ctx: Ctx) -> None:
+    began, posted = _work_began(ctx), ctx.date("result")
+    late_ok = _posted_early(ctx)
+    for i, update in enumerate((ctx.data.get("implementation") or {}).get("updates") or []):
+        day, at = update.get("date"), ("implementation", "updates", i, "date")
+        if day and began and day < began[1]:
+            ctx.report("E030", at, detail=f"实施进展第 {i + 1} 条的日期 {day} 早于{began[0]} {began[1]}",
+                       hint="实施进展写在开始实施之后")
+        elif day and posted and day > posted and not late_ok:
+            ctx.report("E030", at, detail=f"实施进展第 {i + 1} 条的日期 {day} 晚于实施结果公开 {posted}",
+                       hint="结果公开后事项已办结，不再有实施进展：核对进展日期和 result.date")
+
+
 def _updates_in_order(ctx: Ctx, updates: list) -> None:
     for i in range(1, len(updates)):
         prev, cur = updates[i - 1], updates[i]
@@ -246,6 +308,15 @@ def quorum(ctx: Ctx) -> None:
             ctx.report("E041", at, step=ctx.label(step),
                        detail=f"应到{e}人，实到{p}人，须达到三分之二（至少{_need_two_thirds(e)}人）",
                        hint="村民代表会议须有三分之二以上的组成人员参加")
+
+
+@check("E012")
+def households_only_at_assembly(ctx: Ctx) -> None:
+    res = ctx.data.get("resolution") or {}
+    if res.get("body") == "representatives" and "households" in res:
+        ctx.report("E012", ("resolution", "households"), field="resolution.households",
+                   detail="到会户代表只用于村民会议（body: assembly），这是村民代表会议（body: representatives）",
+                   fix="村民代表会议请删除 households；如果开的是村民会议，把 body 改为 assembly，attendance 填十八周岁以上村民")
 
 
 @check("E042")
