@@ -293,15 +293,17 @@ def _village(entry: Any, i: int, lines: dict, file: str,
         report("E012", path, field="村", detail="应为 id、name 等子项", fix="每个村写成 - id: …")
         return None, own
     clean = check_map(VILLAGE, entry, path, report)
-    if own:
+    if own and not ("id" in clean and "name" in clean):
         return None, own
     at = line_of(lines, path + ("id",))
     if not re.match(VILLAGE_PATTERN, clean["id"]):
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 只能用小写字母、数字和连字符")]
     if clean["id"] in seen:
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 重复", hint="每个村的 id 必须不同")]
+    # With its id and name right the village stands (a wrong count is left out and reported):
+    # its records are not all told that their village is unknown.
     counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township")}
-    return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path)), []
+    return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path)), own
 
 
 def find_records(content: Path) -> list[Path]:

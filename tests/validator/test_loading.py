@@ -306,6 +306,16 @@ def test_villages_negative_count_at_its_line(site: Site, count: str) -> None:
     assert "-45" in d.message and "负数" in d.message and count in d.message
 
 
+def test_village_with_a_wrong_count_still_holds_its_records(site: Site) -> None:
+    site.villages[0]["party_members"] = -42
+    villages = site.write_villages()
+    path = site.write()
+    report = site.validate()
+    assert codes(report, villages) == {"E090"}
+    assert of(report, path) == []  # not "村代码 dongwang 没有在 villages.yml 中登记"
+    assert report.errors == 1
+
+
 def test_villages_zero_count_passes(site: Site) -> None:
     site.add_village(id="nanwang", name="南王村", party_members=0, households=0)
     assert of(site.validate(), site.content / "villages.yml") == []
