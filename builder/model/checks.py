@@ -71,7 +71,13 @@ class Ctx:
     @functools.cached_property
     def may_hold_numbers(self) -> bool:
         """Whether the text has a run that could be a personal number (E060–E062 look closer)."""
-        return _CANDIDATE.search(self.rec.text) is not None
+        rough = _ROUGH.search(self.rec.text)
+        return rough is not None and _CANDIDATE.search(self.rec.text, rough.start()) is not None
+
+    @functools.cached_property
+    def number_text(self) -> str | None:
+        """The text as E060–E062 read it (``normalise_numbers``), or None when it holds no candidate."""
+        return normalise_numbers(self.rec.text) if self.may_hold_numbers else None
 
 
 CHECKS: list[tuple[str, Callable[[Ctx], None]]] = []
@@ -92,15 +98,21 @@ def run_checks(ctx: Ctx) -> list[Diagnostic]:
 
 # -- required-when rules the schema cannot express -------------------------------------------
 
+def _given(raw: object, key: str) -> bool:
+    """Whether the record states ``key``: an empty value (``cost:``, ``cost: null``) states nothing."""
+    return isinstance(raw, dict) and raw.get(key) is not None
+
+
 @check("E010")
 def outcome_or_votes(ctx: Ctx) -> None:
     for step in ("proposal", "deliberation"):
-        s = ctx.data.get(step)
-        raw = ctx.rec.data.get(step) if isinstance(ctx.rec.data.get(step), dict) else {}
-        if s is not None and "votes" not in raw and "outcome" not in raw:
+        raw = ctx.rec.data.get(step)
+        if ctx.data.get(step) is not None and not _given(raw, "votes") and not _given(raw, "outcome"):
             ctx.report("E010", (step,), field=f"{step}.outcome", what="没有填写票数时，须写明结果 passed 或 rejected")
-    if "budget" in ctx.data and isinstance(ctx.rec.data.get("result"), dict) and "cost" not in ctx.rec.data["result"]:
-        ctx.report("E010", ("result",), field="result.cost", what="填写了预算（budget），结果中须写实际支出")
+    result = ctx.rec.data.get("result")
+    if "budget" in ctx.data and isinstance(result, dict) and not _given(result, "cost"):
+        at = ("result", "cost") if "cost" in result else ("result",)
+        ctx.report("E010", at, field="result.cost", what="填写了预算（budget），结果中须写实际支出")
 
 
 @check("E021")
@@ -178,6 +190,62 @@ def dates_in_order(ctx: Ctx) -> None:
     _updates_in_order(ctx, impl.get("updates") or [])
 
 
+def _work_began(ctx: Ctx) -> tuple[str, dt.date] | None:
+    """The day the work could begin, named: implementation.start, or the disclosure when that is
+    later (or there is no start): a matter is carried out only once its resolution is public."""
+    start = (ctx.data.get("implementation") or {}).get("start")
+    disclosed = ctx.date("disclosure")
+    if start is not None and (disclosed is None or start >= disclosed):
+        return "实施开始", start
+    return (ctx.label("disclosure"), disclosed) if disclosed is not None else None
+
+
+@check("E030")
+def due_after_start(ctx: Ctx) -> None:
+    impl = ctx.data.get("implementation") or {}
+    if "start" in impl and "due" in impl and impl["due"] < impl["start"]:
+        ctx.report("E030", ("implementation", "due"), detail=f"计划完成日期 {impl['due']} 早于实施开始 {impl['start']}",
+                   hint="due 是计划完成的日期，应在 start 之后")
+
+
+def _posted_early(ctx: Ctx) -> bool:
+    """Whether the result was posted before the work began. That one wrong date is reported
+    once (by result_after_start or dates_in_order); what follows from it is not reported again."""
+    began, posted = _work_began(ctx), (ctx.data.get("result") or {}).get("date")
+    return began is not None and posted is not None and posted < began[1]
+
+
+@check("E030")
+def result_after_start(ctx: Ctx) -> None:
+    start = (ctx.data.get("implementation") or {}).get("start")
+    posted, disclosed = ctx.date("result"), ctx.date("disclosure")
+    if start and posted and posted < start and not (disclosed and posted < disclosed):  # that one is dates_in_order's
+        ctx.report("E030", ("result", "date"), detail=f"实施结果公开日期 {posted} 早于实施开始 {start}",
+                   hint="实施之后才能公开结果：核对 implementation.start 和 result.date")
+
+
+@check("E030")
+def completed_after_start(ctx: Ctx) -> None:
+    began, completed = _work_began(ctx), (ctx.data.get("result") or {}).get("completed")
+    if began and completed and completed < began[1] and not _posted_early(ctx):
+        ctx.report("E030", ("result", "completed"), detail=f"完成日期 {completed} 早于{began[0]} {began[1]}",
+                   hint="决议公开、开始实施之后，工作才能完成：核对 result.completed")
+
+
+@check("E030")
+def updates_between_start_and_result(ctx: Ctx) -> None:
+    began, posted = _work_began(ctx), ctx.date("result")
+    late_ok = _posted_early(ctx)
+    for i, update in enumerate((ctx.data.get("implementation") or {}).get("updates") or []):
+        day, at = update.get("date"), ("implementation", "updates", i, "date")
+        if day and began and day < began[1]:
+            ctx.report("E030", at, detail=f"实施进展第 {i + 1} 条的日期 {day} 早于{began[0]} {began[1]}",
+                       hint="实施进展写在开始实施之后")
+        elif day and posted and day > posted and not late_ok:
+            ctx.report("E030", at, detail=f"实施进展第 {i + 1} 条的日期 {day} 晚于实施结果公开 {posted}",
+                       hint="结果公开后事项已办结，不再有实施进展：核对进展日期和 result.date")
+
+
 def _updates_in_order(ctx: Ctx, updates: list) -> None:
     for i in range(1, len(updates)):
         prev, cur = updates[i - 1], updates[i]
@@ -242,6 +310,15 @@ def quorum(ctx: Ctx) -> None:
             ctx.report("E041", at, step=ctx.label(step),
                        detail=f"应到{e}人，实到{p}人，须达到三分之二（至少{_need_two_thirds(e)}人）",
                        hint="村民代表会议须有三分之二以上的组成人员参加")
+
+
+@check("E012")
+def households_only_at_assembly(ctx: Ctx) -> None:
+    res = ctx.data.get("resolution") or {}
+    if res.get("body") == "representatives" and "households" in res:
+        ctx.report("E012", ("resolution", "households"), field="resolution.households",
+                   detail="到会户代表只用于村民会议（body: assembly），这是村民代表会议（body: representatives）",
+                   fix="村民代表会议请删除 households；如果开的是村民会议，把 body 改为 assembly，attendance 填十八周岁以上村民")
 
 
 @check("E042")
@@ -369,14 +446,45 @@ def _later_dates(value: object, path: tuple, today: dt.date, out: list) -> list[
 
 
 # -- privacy: numbers that must never be published -------------------------------------------
+#
+# People type numbers every which way: full-width digits from a Chinese input method, groups
+# split by spaces, hyphens or dots, a country code in front, a zero-width space pasted from a
+# chat app. The record's text is first normalised (one character for one, invisible characters
+# dropped) and the three patterns then look at plain ASCII digits. Newlines are never touched,
+# so a match's line counted in the normalised text is its line in the file.
 
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
-_CARD_RE = re.compile(r"(?<!\d)(\d{16,19}|\d{4}(?: \d{4}){3,4}(?: \d{1,3})?)(?!\d)")
-# Every match of the three patterns above is a run of 11 or more digits, spaces, dashes and X
-# that starts with a digit; most records have none, and this one scan rules them all out.
-_CANDIDATE = re.compile(r"\d[\d \-Xx]{10,}")
+# Characters that render as nothing: whatever they split, the reader sees one number.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063" \
+             "\u2064\u2066\u2067\u2068\u2069\ufeff"
+_SPACES = "\t\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_NORMAL = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "X", "＋": "+", "．": ".",
+     **dict.fromkeys(_SPACES, " "), **dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_INVISIBLE)})
+_SEP = r"[ .\-]{1,3}"  # between two groups of digits, after normalising: " ", "-", " - ", "."
+_ID_RE = re.compile(rf"(?<![0-9])([0-9]{{6}}(?:(?:{_SEP})?[0-9]{{8}}(?:{_SEP})?|{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}{_SEP})"
+                    rf"[0-9]{{3}}[0-9Xx])(?![0-9])")
+# A mobile number, grouped 3-4-4 or not, maybe right after +86, 0086 or 86 (a country code
+# written apart from it needs no pattern: the number alone then stands clear of other digits).
+_MOBILE_RE = re.compile(rf"(?<![0-9])(?:(?:\+|00)?86)?(1[3-9][0-9](?:(?:{_SEP})?[0-9]{{4}}){{2}})(?![0-9])")
+_CARD_RE = re.compile(rf"(?<![0-9])([0-9]{{16,19}}|[0-9]{{4}}(?:{_SEP}[0-9]{{4}}){{3,4}}(?:{_SEP}[0-9]{{1,3}})?)(?![0-9])")
+# Before normalising: every match of the patterns above comes from at least 11 digits (ASCII or
+# full-width) with at most three separators, and any invisible characters, between two of them
+# (``_CANDIDATE``). Such a run is first of all 11 characters in a row that are digits,
+# separators or invisible, starting with a digit: ``_ROUGH`` is the cheapest scan there is, and
+# most records have no such run; the few that do are looked at more closely.
+_RAW_DIGIT = "0-9\uff10-\uff19"
+_RAW_SEP = " .\\-\uff0e" + _SPACES + _DASHES
+_ROUGH = re.compile(rf"[{_RAW_DIGIT}][{_RAW_DIGIT}{_RAW_SEP}{_INVISIBLE}]{{10}}")
+_CANDIDATE = re.compile(rf"[{_RAW_DIGIT}](?:[{_INVISIBLE}]*+(?:[{_RAW_SEP}][{_INVISIBLE}]*+){{0,3}}[{_RAW_DIGIT}]){{10}}")
+_GROUPS = re.compile(r"[0-9]+")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def normalise_numbers(text: str) -> str:
+    """``text`` with digits as people type them made plain: full-width forms to ASCII, spaces
+    and dashes of every kind to " " and "-", invisible characters removed. Newlines stay."""
+    return text.translate(_NORMAL)
 
 
 def is_resident_id(text: str) -> bool:
@@ -398,13 +506,17 @@ def _mask(text: str) -> str:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
+def _digits(text: str) -> str:
+    return "".join(_GROUPS.findall(text))
+
+
 def _found(ctx: Ctx, pattern: re.Pattern) -> Iterator[tuple[int, re.Match]]:
-    """Matches of ``pattern`` in the record's text, with their 1-based line. No number pattern
-    can match across a line break, so one pass over the whole text finds what a pass per line
-    would, without splitting and counting digits line by line for each of the three checks."""
-    if not ctx.may_hold_numbers:
+    """Matches of ``pattern`` in the record's normalised text, with their 1-based line. No
+    number pattern can match across a line break, so one pass over the whole text finds what a
+    pass per line would, without splitting and counting digits line by line for each check."""
+    text = ctx.number_text
+    if text is None:
         return
-    text = ctx.rec.text
     line, pos = 1, 0
     for m in pattern.finditer(text):
         line += text.count("\n", pos, m.start())
@@ -415,17 +527,32 @@ def _found(ctx: Ctx, pattern: re.Pattern) -> Iterator[tuple[int, re.Match]]:
 @check("E060")
 def no_resident_ids(ctx: Ctx) -> None:
     for number, m in _found(ctx, _ID_RE):
-        if is_resident_id(m[1]):
-            ctx.report("E060", line=number, masked=_mask(m[1]))
+        value = _digits(m[1]) + ("X" if m[1][-1] in "Xx" else "")
+        if is_resident_id(value):
+            ctx.report("E060", line=number, masked=_mask(value))
+
+
+def mobile_digits(phone: str) -> str:
+    """The digits of a phone number without the country code: ``+86 138-1234-5678`` → 13812345678."""
+    digits = _digits(normalise_numbers(phone))
+    for code in ("0086", "86"):
+        if len(digits) == len(code) + 11 and digits.startswith(code + "1"):
+            return digits[len(code):]
+    return digits
+
+
+@functools.lru_cache(maxsize=8)
+def _public(phones: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(mobile_digits(p) for p in phones)
 
 
 @check("E061")
 def no_mobiles(ctx: Ctx) -> None:
-    if not ctx.may_hold_numbers:
-        return
-    public = {re.sub(r"\D", "", p) for p in ctx.settings.public_phones} | _supervision_phones(ctx)
+    public = None  # worked out once a number is found: most records have none
     for number, m in _found(ctx, _MOBILE_RE):
-        digits = re.sub(r"\D", "", m[1])
+        digits = _digits(m[1])
+        if public is None:
+            public = _public(ctx.settings.public_phones) | _supervision_phones(ctx)
         if digits not in public:
             ctx.report("E061", line=number, masked=_mask(digits))
 
@@ -433,15 +560,22 @@ def no_mobiles(ctx: Ctx) -> None:
 def _supervision_phones(ctx: Ctx) -> set[str]:
     """The villages' 村务监督委员会 phones (villages.yml): published on every matter page of their
     village, so public by definition, like ``public_phones``; a record may quote any of them."""
-    return {re.sub(r"\D", "", v.supervision["supervision_phone"]) for v in ctx.villages.values()
+    return {mobile_digits(v.supervision["supervision_phone"]) for v in ctx.villages.values()
             if "supervision_phone" in v.supervision}
+
+
+def _years(groups: list[str]) -> bool:
+    """A list of years (2019 2020 2021 2022): no card number starts with 19 or 20."""
+    return all(len(g) == 4 and g[:2] in ("19", "20") for g in groups)
 
 
 @check("E062")
 def no_bank_cards(ctx: Ctx) -> None:
     for number, m in _found(ctx, _CARD_RE):
-        digits = m[1].replace(" ", "")
-        if 16 <= len(digits) <= 19 and luhn(digits) and not is_resident_id(digits):
+        groups = _GROUPS.findall(m[1])
+        digits = "".join(groups)
+        if (16 <= len(digits) <= 19 and luhn(digits) and not is_resident_id(digits)
+                and not (len(groups) > 1 and _years(groups))):
             ctx.report("E062", line=number, masked=_mask(digits))
 
 

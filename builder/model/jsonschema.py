@@ -7,7 +7,8 @@ in the repository as ``schema/record.json``:
     python -m builder.model.jsonschema > schema/record.json
 
 The schema says what the model says (keys, kinds, required keys, choices, patterns, lengths)
-plus the two "required when" rules of the validator (E010). The rules that compare values
+plus the two "required when" rules of the validator (E010) and the key a representatives' meeting
+may not have (``households``, E012). The rules that compare values
 (order of dates, quorum, votes, deadlines, privacy) are the validator's alone: a record that
 the schema accepts can still fail ``python -m builder validate``.
 
@@ -111,6 +112,9 @@ def record_schema() -> dict:
     props = schema["properties"]
     for step in ("proposal", "deliberation"):  # E010: without votes, the outcome must be stated
         props[step]["anyOf"] = [{"required": ["votes"]}, {"required": ["outcome"]}]
+    # E012: households are counted at a villagers' assembly only.
+    props["resolution"]["if"] = {"properties": {"body": {"const": "representatives"}}, "required": ["body"]}
+    props["resolution"]["then"] = {"properties": {"households": False}}
     # E010: with a budget, the result states the cost.
     schema["if"] = {"required": ["budget", "result"]}
     schema["then"] = {"properties": {"result": {"required": ["cost"]}}}

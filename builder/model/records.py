@@ -390,7 +390,7 @@ def _village(entry: Any, i: int, lines: dict, file: str,
         report("E012", path, field="村", detail="应为 id、name 等子项", fix="每个村写成 - id: …")
         return None, own
     clean = check_map(VILLAGE, entry, path, report)
-    if own:
+    if own and not ("id" in clean and "name" in clean):
         return None, own
     at = line_of(lines, path + ("id",))
     if not re.match(VILLAGE_PATTERN, clean["id"]):
@@ -402,10 +402,12 @@ def _village(entry: Any, i: int, lines: dict, file: str,
                            hint=f"网站的 /{clean['id']}/ 已有别的用途，这个村的网页会被覆盖或无法打开；"
                                 f"请换一个村代码（例如村名的拼音），并同时改名 content/{clean['id']}/ 文件夹"
                                 f"和其中记录的 village；网站使用的名称：{'、'.join(sorted(RESERVED))}")]
-    counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township", *SUPERVISION)}
+    # With its id and name right the village stands (a wrong count is left out and reported):
+    # its records are not all told that their village is unknown.
     supervision = {k: clean[k] for k in SUPERVISION if clean.get(k)}
+    counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township", *SUPERVISION)}
     return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path),
-                   supervision), []
+                   supervision), own
 
 
 def find_records(content: Path) -> list[Path]:

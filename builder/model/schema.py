@@ -45,16 +45,18 @@ class F:
     # unanimous`` or ``objections: none``; ``word_what`` says what the word means.
     word: str = ""
     word_what: str = ""
+    signed: bool = False  # a count: a negative one is left to the rules (attendance: E040), not E012
 
 
-def _count(what: str, example: int) -> F:
-    return F("count", what, required=True, example=example)
+def _count(what: str, example: int, signed: bool = False) -> F:
+    return F("count", what, required=True, example=example, signed=signed)
 
 
 ATTENDANCE = F("map", "到会人数", required=True, fields={
-    "expected": _count("应到人数", 9),
-    "present": _count("实到人数", 8),
-    "online": F("count", "其中线上参会人数（视频或手机应用参会，算在实到人数内）", example=2),
+    # Attendance may be typed negative: E040 reports it (records.md §5), not E012.
+    "expected": _count("应到人数", 9, signed=True),
+    "present": _count("实到人数", 8, signed=True),
+    "online": F("count", "其中线上参会人数（视频或手机应用参会，算在实到人数内）", example=2, signed=True),
 })
 VOTES = F("map", "表决票数；到会的人全部赞成而没有记票数的，写 unanimous（全票通过）", fields={
     "for": _count("赞成票", 8),
@@ -86,8 +88,8 @@ RESOLUTION = F("map", _resolution.what, fields={
               options=("representatives", "assembly"), example="representatives"),
     **_resolution.fields,
     "households": F("map", "到会户代表（仅村民会议）", fields={
-        "expected": _count("应到户数", 380),
-        "present": _count("实到户数", 260),
+        "expected": _count("应到户数", 380, signed=True),
+        "present": _count("实到户数", 260, signed=True),
     }),
     "text": F("text", "决议内容（Markdown）", required=True, example="同意……"),
 })

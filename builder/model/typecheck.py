@@ -111,18 +111,27 @@ def _check_scalar(spec: F, value: Any, path: tuple, report: Report) -> Any:
                fix=(hidden + "；" if hidden else "") + fix + "可选：" + "、".join(spec.options))
         return None
     if kind in ("count", "percent"):
+        typed = value
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, Decimal) and value == value.to_integral_value():
-                return int(value)
-            report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是整数", fix=_number_hint(value))
-            return None
+            if not (isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()):
+                report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是整数", fix=_number_hint(value))
+                return None
+            if abs(value) >= MAX_COUNT:  # before int(): 1e5000 would make an integer too large to print
+                report("E012", path, field=dotted(path), detail=f"{chars.shown(typed)} 太大",
+                       fix=f"人数、户数和票数都小于 {MAX_COUNT:,}，请核对")
+                return None
+            value = int(value)
         if value >= MAX_COUNT:
-            report("E012", path, field=dotted(path), detail=f"{value} 太大", fix=f"人数、户数和票数都小于 {MAX_COUNT:,}，请核对")
+            report("E012", path, field=dotted(path), detail=f"{chars.shown(typed)} 太大", fix=f"人数、户数和票数都小于 {MAX_COUNT:,}，请核对")
             return None
         if kind == "percent" and not 0 <= value <= 100:
-            report("E012", path, field=dotted(path), detail=f"进度 {value} 不在 0–100 之间", fix="进度填 0 到 100 的整数")
+            report("E012", path, field=dotted(path), detail=f"进度 {typed} 不在 0–100 之间", fix="进度填 0 到 100 的整数")
             return None
-        return value  # negative counts are E040's business (attendance) or the rules'
+        if kind == "count" and value < 0 and not spec.signed:
+            report("E012", path, field=dotted(path), detail=f"{spec.what} {typed} 是负数",
+                   fix=f"{spec.what}只能是 0 或正整数，没有就填 0")
+            return None
+        return value  # a negative attendance is E040's business
     if kind == "money":
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             report("E012", path, field=dotted(path), detail=f"“{chars.shown(value)}”不是金额", fix=_number_hint(value))

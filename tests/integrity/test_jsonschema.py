@@ -125,12 +125,14 @@ MISTAKES = [
     ("proposal.date", "2024-3-2"), ("proposal.date", "2024年3月2日"), ("proposal.date", "2024-02-30"),
     ("proposal.outcome", DELETE), ("proposal.outcome", "ok"), ("proposal.attendance.present", "五"),
     ("proposal.attendance.expected", DELETE), ("proposal.colour", "red"), ("colour", "red"),
-    ("review.votes", DELETE), ("review.votes.for", Decimal("1.5")),
+    ("review.votes", DELETE), ("review.votes.for", Decimal("1.5")), ("review.votes.against", -1),
+    ("resolution.households", {"expected": 380, "present": 300}),  # at a representatives' meeting
     ("resolution.body", "committee"), ("resolution.text", DELETE), ("resolution.text", "  "),
     ("disclosure.channels", []), ("disclosure.channels", "公开栏"), ("disclosure.until", DELETE),
     ("implementation", {"due": "2024-06-30", "updates": [{"date": "2024-05-01", "progress": 101}]}),
     ("implementation", {"start": "2024-04-01"}),
     ("result", {"date": "2024-07-05", "completed": "2024-06-28", "summary": "完成"}),  # budget without cost
+    ("result", {"date": "2024-07-05", "completed": "2024-06-28", "summary": "完成", "cost": None}),
     ("attachments", [{"title": "无文件名"}]), ("corrections", [{"date": "2024-07-10"}]),
     ("corrections", {"date": "2024-07-10", "reason": "不是列表"}),
     # v1.1 (records.md §8)
@@ -165,7 +167,10 @@ def validator_errors(data: dict) -> list[str]:
 @pytest.mark.parametrize(("where", "value"), [
     ("title", 2024), ("budget", 120000), ("budget", Decimal("0.10")), ("proposal.notes", "多行\n说明"),
     ("disclosure.channels", ["公开栏", 3]), ("corrections", []),
-    ("proposal.votes", {"for": 5, "against": 0, "abstain": 0}),
+    ("proposal.votes", {"for": 5, "against": 0, "abstain": 0}), ("review.votes.against", 0),
+    ("resolution", {"body": "assembly", "date": "2024-03-15", "attendance": {"expected": 1150, "present": 600},
+                    "households": {"expected": 380, "present": 300}, "votes": {"for": 500, "against": 2, "abstain": 0},
+                    "text": "同意"}),
     # v1.1 (records.md §8)
     ("review.votes", "unanimous"), ("proposal.votes", "unanimous"), ("review.method", "mixed"),
     ("review.attendance.online", 6), ("disclosure.objections", "none"),

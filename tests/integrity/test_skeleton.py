@@ -169,13 +169,20 @@ def test_comments_come_from_the_model() -> None:
 
 def test_fully_uncommented_skeleton_is_a_complete_valid_record(tmp_path) -> None:
     """Deleting "# " before every key gives a full record: the comments keep YAML's structure and
-    the examples are consistent (the first step's date set to the examples' year)."""
+    the examples are consistent (the first step's date set to the examples' year). The one key
+    that depends on a choice is ``households``, counted at a villagers' assembly only: under the
+    example body (representatives) it is refused, as its comment says, and with
+    ``body: assembly`` the record is valid."""
     content = make_content(tmp_path)
-    text = skeleton_text("2024-005", "dongwang", "事项", dt.date(2024, 3, 2))
+    text = uncomment(skeleton_text("2024-005", "dongwang", "事项", dt.date(2024, 3, 2)))
     path = content / "dongwang" / "2024-005.md"
-    path.write_text(uncomment(text), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     (content / "dongwang" / "2024-005").mkdir()
     (content / "dongwang" / "2024-005" / "决议公告.pdf").write_bytes(PDF)
+    found = [d for d in check(content, path, dt.date(2024, 12, 31)) if d.severity == "error"]
+    households = next(i for i, line in enumerate(text.split("\n"), start=1) if line.startswith("  households:"))
+    assert [(d.code, d.line) for d in found] == [("E012", households)]
+    path.write_text(text.replace("body: representatives", "body: assembly"), encoding="utf-8")
     found = [d for d in check(content, path, dt.date(2024, 12, 31)) if d.severity == "error"]
     assert found == []
 

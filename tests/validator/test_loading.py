@@ -297,6 +297,30 @@ def test_villages_wrong_shape(site: Site, text: str) -> None:
     assert codes(site.validate(), villages) == {"E090"}
 
 
+@pytest.mark.parametrize("count", ["party_members", "representatives", "households", "adult_villagers"])
+def test_villages_negative_count_at_its_line(site: Site, count: str) -> None:
+    site.villages[0][count] = -45
+    villages = site.write_villages()
+    [d] = of(site.validate(), villages)
+    assert (d.code, d.line) == ("E090", text_line(villages.read_text(encoding="utf-8"), f"{count}: -45"))
+    assert "-45" in d.message and "负数" in d.message and count in d.message
+
+
+def test_village_with_a_wrong_count_still_holds_its_records(site: Site) -> None:
+    site.villages[0]["party_members"] = -42
+    villages = site.write_villages()
+    path = site.write()
+    report = site.validate()
+    assert codes(report, villages) == {"E090"}
+    assert of(report, path) == []  # not "村代码 dongwang 没有在 villages.yml 中登记"
+    assert report.errors == 1
+
+
+def test_villages_zero_count_passes(site: Site) -> None:
+    site.add_village(id="nanwang", name="南王村", party_members=0, households=0)
+    assert of(site.validate(), site.content / "villages.yml") == []
+
+
 def test_villages_gbk(site: Site) -> None:
     path = site.content / "villages.yml"
     path.write_bytes("villages:\n  - id: dongwang\n    name: 东王村\n".encode("gbk"))

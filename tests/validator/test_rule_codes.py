@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+import vkit
 from vkit import JPEG, PDF, PNG, TODAY, WEBP, Raw, Site, base_record, codes, key_line, of, text_line, text_of
 
 from builder.model.rules import RULES
@@ -102,6 +103,8 @@ FAIL: dict[str, Case] = {
     "E010-channels": Case("E010", [drop("disclosure.channels")], at=("disclosure",)),
     "E010-attendance-present": Case("E010", [drop("review.attendance.present")], at=("review", "attendance")),
     "E010-correction-reason": Case("E010", [drop("corrections.0.reason")], at=("corrections", 0)),
+    "E010-cost-null": Case("E010", [put("result.cost", None)], at=("result", "cost")),
+    "E010-outcome-null-without-votes": Case("E010", [put("deliberation.outcome", None)], at=("deliberation",)),
     # E011 unknown keys, with the closest known key
     "E011-top": Case("E011", [put("titel", "关于……")], at=("titel",)),
     "E011-nested": Case("E011", [put("resolution.vote", {"for": 1})], at=("resolution", "vote")),
@@ -129,6 +132,13 @@ FAIL: dict[str, Case] = {
     "E012-list-expected": Case("E012", [put("corrections", "无")], at=("corrections",)),
     "E012-cost-thousands": Case("E012", [put("result.cost", Raw("118,500.00"))], at=("result", "cost")),
     "E012-bool-money": Case("E012", [put("budget", True)], at=("budget",)),
+    "E012-negative-vote": Case("E012", [put("resolution.votes.against", -30)], at=("resolution", "votes", "against")),
+    # the sum 36 + 10 - 8 fits the 38 present: the negative count must not hide that it does not
+    "E012-negative-abstain": Case("E012", [votes("resolution", 36, 10, -8)], at=("resolution", "votes", "abstain")),
+    "E012-negative-for-decimal": Case("E012", [put("proposal.votes.for", Decimal("-5.0"))],
+                                      at=("proposal", "votes", "for")),
+    "E012-households-at-representatives": Case("E012", [put("resolution.households", {"expected": 380, "present": 300})],
+                                               at=("resolution", "households")),
     # E013 dates
     "E013-feb-30": Case("E013", [put("review.date", Raw("2024-02-30"))], at=("review", "date")),
     "E013-short": Case("E013", [put("review.date", Raw("2024-3-5"))], at=("review", "date")),
@@ -162,6 +172,22 @@ FAIL: dict[str, Case] = {
     "E030-result-before-disclosure": Case("E030", [put("result.date", D(2024, 3, 15)),
                                                    put("result.completed", D(2024, 3, 15))],
                                           at=("result", "date")),
+    "E030-completed-before-proposal": Case("E030", [put("result.completed", D(2024, 3, 1))],
+                                           at=("result", "completed"), also={"W051"}),
+    "E030-completed-before-start": Case("E030", [put("result.completed", D(2024, 3, 20))],
+                                        at=("result", "completed"), also={"W051"}),
+    "E030-completed-before-disclosure": Case("E030", [drop("implementation"), put("result.completed", D(2024, 3, 15)),
+                                                      put("result.date", D(2024, 3, 20))], at=("result", "completed")),
+    "E030-result-before-start": Case("E030", [put("result.date", D(2024, 3, 25)), put("result.completed", D(2024, 3, 20))],
+                                     at=("result", "date")),
+    "E030-due-before-start": Case("E030", [put("implementation.due", D(2024, 3, 31))], at=("implementation", "due")),
+    "E030-update-after-result": Case("E030", [put("implementation.updates", [{"date": D(2024, 7, 6), "progress": 100}])],
+                                     at=("implementation", "updates", 0, "date")),
+    "E030-update-before-start": Case("E030", [put("implementation.updates", [{"date": D(2024, 3, 20), "progress": 10},
+                                                                             {"date": D(2024, 5, 1), "progress": 50}])],
+                                     at=("implementation", "updates", 0, "date")),
+    "E030-update-before-disclosure": Case("E030", [drop("implementation.start"), put("implementation.updates", [
+        {"date": D(2024, 3, 15), "progress": 10}])], at=("implementation", "updates", 0, "date")),
     # E031 skipped steps
     "E031-no-deliberation": Case("E031", [drop("deliberation")],
                                  at=[("review",), ("resolution",), ("disclosure",), ("implementation",),
@@ -194,6 +220,11 @@ FAIL: dict[str, Case] = {
                                      put("resolution.households", {"expected": 380, "present": 381}),
                                      votes("resolution", 500)],
                             at=("resolution", "households", "present")),
+    "E040-households-negative": Case("E040", [put("resolution.body", "assembly"),
+                                              put("resolution.attendance", {"expected": 1150, "present": 600}),
+                                              put("resolution.households", {"expected": 380, "present": -5}),
+                                              votes("resolution", 500)],
+                                     at=("resolution", "households", "present")),
     # E041 quorum
     "E041-representatives-under-two-thirds": Case("E041", present("resolution", 29),
                                                   at=("resolution", "attendance", "present")),
@@ -264,6 +295,11 @@ PASS: dict[str, Case] = {
     "optional-summary-missing": Case("", [drop("summary")]),
     "no-budget-no-cost": Case("", [drop("budget", "result.cost")]),
     "cost-without-budget": Case("", [drop("budget")]),
+    "cost-null-without-budget": Case("", [drop("budget"), put("result.cost", None)]),
+    "cost-zero-with-budget": Case("", [put("result.cost", 0)]),
+    "outcome-null-with-votes": Case("", [put("proposal.outcome", None)]),
+    "votes-zero": Case("", [votes("resolution", 36, 0, 0)]),
+    "votes-zero-decimal": Case("", [put("proposal.votes.against", Decimal("0.0"))]),
     "votes-instead-of-outcome": Case("", [drop("deliberation.outcome"), votes("deliberation", 8)]),
     "money-int": Case("", [put("budget", 120000)]),
     "money-one-decimal": Case("", [put("budget", Decimal("120000.5"))]),
@@ -283,6 +319,16 @@ PASS: dict[str, Case] = {
     "progress-flat": Case("", [put("implementation.updates", [{"date": D(2024, 5, 1), "progress": 50},
                                                               {"date": D(2024, 5, 1), "progress": 50}])]),
     "result-without-implementation": Case("", [drop("implementation")]),
+    "completed-on-start-day": Case("", [put("result.completed", D(2024, 4, 1)), put("result.date", D(2024, 4, 10)),
+                                        put("implementation.updates", [{"date": D(2024, 4, 1), "progress": 100}])]),
+    "completed-on-disclosure-day": Case("", [drop("implementation"), put("result.completed", D(2024, 3, 16)),
+                                             put("result.date", D(2024, 3, 20))]),
+    "result-on-start-day": Case("", [put("result.date", D(2024, 4, 1)), put("result.completed", D(2024, 4, 1)),
+                                     put("implementation.updates", [{"date": D(2024, 4, 1), "progress": 100}])]),
+    "due-on-start-day": Case("", [put("implementation.due", D(2024, 4, 1))]),
+    "update-on-result-day": Case("", [put("implementation.updates", [{"date": D(2024, 7, 5), "progress": 100}])]),
+    "update-on-disclosure-day-no-start": Case("", [drop("implementation.start"), put("implementation.updates", [
+        {"date": D(2024, 3, 16), "progress": 0}])]),
     "disclosure-after-rejected-resolution": Case("", [votes("resolution", 19, 19),
                                                       drop("implementation", "result", "budget")]),
     "present-equals-expected": Case("", [put("resolution.attendance.present", 45), votes("resolution", 45)]),
@@ -550,34 +596,19 @@ def test_warnings_do_not_block_a_record(site: Site) -> None:
     assert report.errors == 0 and report.warnings == 2 and len(report.records) == 1
 
 
-# -- personal numbers: computed independently of the builder ---------------------------------
-
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def resident_id(first17: str) -> str:
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _W, strict=True)) % 11]
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, c in enumerate(reversed(digits)):
-        n = int(c) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
-
+# -- personal numbers (more forms in test_personal_numbers.py) ---------------------------------
 
 @pytest.mark.parametrize("first17", ["44030419800101123", "32058219900307251", "11010519491231002",
                                      "51010719751212341"])
 def test_resident_id_valid_and_wrong_check_digit(site: Site, first17: str) -> None:
-    good = resident_id(first17)
+    good = vkit.resident_id(first17)
     rec = base_record()
     path = site.write(rec, body=f"说明\n\n承包人 {good}\n")
     [d] = of(site.validate(), path)
     assert (d.code, d.line) == ("E060", text_line(text_of(path), "承包人"))
     assert good not in d.message  # masked
     for wrong in "0123456789X":
-        if wrong != good[-1] and not luhn_ok(first17 + wrong):
+        if wrong != good[-1] and not vkit.luhn_ok(first17 + wrong):
             break
     path = site.write(rec, body=f"说明\n\n承包人 {first17 + wrong}\n")
     assert of(site.validate(), path) == []
@@ -586,8 +617,8 @@ def test_resident_id_valid_and_wrong_check_digit(site: Site, first17: str) -> No
 @pytest.mark.parametrize("prefix", ["622202123456789012", "622588012345678", "411111111111111", "621700001000000000",
                                     "62220212345678901"])
 def test_bank_card_luhn(site: Site, prefix: str) -> None:
-    good = next(prefix + x for x in "0123456789" if luhn_ok(prefix + x))
-    bad = next(prefix + x for x in "0123456789" if not luhn_ok(prefix + x))
+    good = next(prefix + x for x in "0123456789" if vkit.luhn_ok(prefix + x))
+    bad = next(prefix + x for x in "0123456789" if not vkit.luhn_ok(prefix + x))
     path = site.write(base_record(), body=f"卡号 {good}\n")
     assert [d.code for d in of(site.validate(), path)] == ["E062"]
     path = site.write(base_record(), body=f"卡号 {bad}\n")

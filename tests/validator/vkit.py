@@ -258,5 +258,28 @@ def cli(*args: str, cwd: Path, env: dict | None = None, timeout: float = 60) -> 
                           text=True, encoding="utf-8", timeout=timeout, check=False)
 
 
+# -- personal numbers, computed independently of the builder ------------------------------------
+
+_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(first17: str) -> str:
+    """``first17`` with its check character (GB 11643): a valid resident ID number."""
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _W, strict=True)) % 11]
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        n = int(c) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def with_luhn(prefix: str) -> str:
+    """``prefix`` and the one digit that makes it pass the Luhn check: a valid card number."""
+    return next(prefix + d for d in "0123456789" if luhn_ok(prefix + d))
+
+
 def deep(rec: dict) -> dict:
     return copy.deepcopy(rec)
