@@ -9,14 +9,10 @@ import os
 import sys
 from pathlib import Path
 
+from .model.report import as_text
 from .model.rules import Diagnostic
-from .model.settings import build_date, load_settings
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+from .model.settings import build_date
+from .usage import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,7 +76,8 @@ def _in_content(path: Path) -> tuple[Path, Path]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from .model.validate import validate
+    from .config import load_settings
+    from .engine.parallel import validate_content
 
     today = _today(args.today)
     config = Path(args.config) if args.config else None
@@ -93,7 +90,7 @@ def run_validate(args: argparse.Namespace) -> int:
     diagnostics: list[Diagnostic] = []
     checked = 0
     for content, only in _targets(args.paths).items():
-        report = validate(content, settings, today, only)
+        report = validate_content(content, settings, today, only)
         checked += report.checked
         diagnostics += report.diagnostics
         if args.base:
@@ -103,10 +100,11 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def _history(content: Path, base: str, parsed: dict) -> list[Diagnostic]:
-    from .model.history import GitError, check_history
+    from .model.history import check_history
+    from .revisions import GitError, exists, old_records
 
     try:
-        return check_history(content, base, parsed)
+        return check_history(old_records(content, base), base, parsed, exists)
     except GitError as exc:
         raise UsageError(f"无法与 {base} 比较：{exc}") from exc
 
@@ -125,10 +123,7 @@ def emit(diagnostics: list[Diagnostic], checked: int, fmt: str, out) -> None:
         _job_summary(diagnostics, checked, errors, warnings)
     else:
         for d in diagnostics:
-            where = f"{d.file}:{d.line}" if d.line else d.file
-            out.write(f"{where}: {d.code} {d.message}\n")
-            if d.hint:
-                out.write(f"    提示：{d.hint}\n")
+            out.write(as_text(d) + "\n")
     out.write(f"检查了 {checked} 条记录：{errors} 个错误，{warnings} 个警告\n")
 
 
@@ -159,7 +154,7 @@ def _job_summary(diagnostics: list[Diagnostic], checked: int, errors: int, warni
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .model.skeleton import write_new
+    from .new import write_new
 
     path = write_new(Path(args.content), args.village, args.title, args.year or _today(None).year)
     print(f"已新建 {path}，请按注释填写")

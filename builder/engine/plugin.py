@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import logging
 import os
 import subprocess
@@ -24,11 +23,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from ..cli import emit
 from ..model.jsonschema import dumps as schema_json
 from ..model.jsonschema import record_schema
-from ..model.settings import Settings, build_date
-from ..model.validate import Report, validate
+from ..model.report import Report, as_text
+from ..model.settings import DEFAULTS, Settings, build_date
 from ..views import opendata
 from ..views.guide import guide_markdown
 from ..views.present import has_notice, url_of
@@ -36,6 +34,7 @@ from ..views.site import Asset, assets, build_site, record_order
 from . import images, search
 from .fastpages import MATTER, MatterRenderer, QRCodes
 from .fork import ForkError
+from .parallel import validate_content
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
 
 log = logging.getLogger("mkdocs.plugins.cunwu")
@@ -44,11 +43,11 @@ HOLD_PAGES = 20_000  # rendered matter pages kept before writing them: about 360
 
 class CunwuConfig(base.Config):
     content = c.Type(str, default="content")
-    disclosure_within_days = c.Type(int, default=7)
-    notice_min_days = c.Type(int, default=7)
-    result_within_days = c.Type(int, default=15)
-    result_grace_days = c.Type(int, default=30)
-    public_phones = c.ListOfItems(c.Type(str), default=[])
+    disclosure_within_days = c.Type(int, default=DEFAULTS.disclosure_within_days)
+    notice_min_days = c.Type(int, default=DEFAULTS.notice_min_days)
+    result_within_days = c.Type(int, default=DEFAULTS.result_within_days)
+    result_grace_days = c.Type(int, default=DEFAULTS.result_grace_days)
+    public_phones = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_phones))
     repo_url = c.Type(str, default="")  # where records live, for history links (not Material's repo_url:
     repo_branch = c.Type(str, default="main")  # that one makes every phone call api.github.com)
 
@@ -75,7 +74,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.content = (self.root / self.config.content).resolve()
         self.settings = Settings.from_mapping(dict(self.config))
-        report = validate(self.content, self.settings, self.today)
+        report = validate_content(self.content, self.settings, self.today)
         self._report_problems(report)
         self.report = report
         self.commit = source_commit(self.root)
@@ -89,9 +88,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def _report_problems(self, report: Report) -> None:
         if not report.diagnostics:
             return
-        out = io.StringIO()
-        emit(report.diagnostics, report.checked, "text", out)
-        sys.stderr.write(out.getvalue())
+        for d in report.diagnostics:
+            sys.stderr.write(as_text(d) + "\n")
+        sys.stderr.write(f"检查了 {report.checked} 条记录：{report.errors} 个错误，{report.warnings} 个警告\n")
         if report.errors:
             raise PluginError(f"记录有 {report.errors} 个错误，网站没有生成。请按上面的提示修改。")
 

@@ -12,13 +12,13 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from .records import RawRecord, Village
 from .rules import Diagnostic, diag
 from .schema import ID_PATTERN, MEETINGS, STEPS
 from .settings import Settings
+from .sources import NO_FILES, Files
 from .status import attendance, passed, quorum_met, rejected_step
 from .typecheck import dotted
 from .yamlnodes import line_of
@@ -45,6 +45,10 @@ def step_label(step: str, data: dict) -> str:
 ATTACHMENT_TYPES = {".pdf": b"%PDF", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG",
                     ".webp": b"RIFF"}
 MAX_ATTACHMENT = 10 * 1024 * 1024
+# Pixels of a photo: re-encoding one without its metadata holds it decoded several times over
+# (about 15 bytes a pixel), and the build has to stay within its memory bound.
+MAX_IMAGE_PIXELS = 50_000_000
+LONG_SIDE = 7000  # a 4:3 photo this long on its longer side stays under the limit
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Ctx:
     settings: Settings
     today: dt.date
     content: Path
+    files: Files = NO_FILES  # the attachments, as whoever holds them lets the checks look at them
     out: list[Diagnostic] = field(default_factory=list)
 
     def report(self, code: str, path: tuple = (), /, line: int | None = None, hint: str | None = None,
@@ -464,12 +469,18 @@ def attachments_present(ctx: Ctx) -> None:
         name = item.get("file")
         if name is None:
             continue
-        problem = attachment_problem(folder, name, ctx.content)
+        problem = attachment_problem(folder, name, ctx.files)
         if problem:
             ctx.report("E070", ("attachments", i, "file"), file=name, detail=problem)
 
 
-def attachment_problem(folder: Path, name: str, content: Path) -> str:
+FOUND = {
+    "folder-link": "附件文件夹是一个链接，指向 content/ 之外",
+    "file-link": "是一个链接，指向附件文件夹之外",
+}
+
+
+def attachment_problem(folder: Path, name: str, files: Files) -> str:
     """Why an attachment can't be published, or '' when it can."""
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
         return f"只写文件名，文件须直接放在 {folder.as_posix()}/ 中"
@@ -477,34 +488,25 @@ def attachment_problem(folder: Path, name: str, content: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         return f"类型 {suffix or '（无扩展名）'} 不允许，只能是 pdf、jpg、jpeg、png、webp"
-    if folder.is_symlink() or (folder.exists() and content.resolve() not in folder.resolve().parents):
-        return "附件文件夹是一个链接，指向 content/ 之外"
-    if path.is_symlink() or (path.exists() and folder.resolve() not in path.resolve().parents):
-        return "是一个链接，指向附件文件夹之外"
-    if not path.is_file():
-        return f"找不到文件 {path.as_posix()}"
-    size = path.stat().st_size
-    if size > MAX_ATTACHMENT:
-        return f"文件有 {size / 1024 / 1024:.1f} MB，超过 10 MB"
-    with path.open("rb") as fh:
-        head = fh.read(12)
+    found = files.find(folder, name)
+    if found.state != "file":
+        return FOUND.get(found.state) or f"找不到文件 {path.as_posix()}"
+    if found.size > MAX_ATTACHMENT:
+        return f"文件有 {found.size / 1024 / 1024:.1f} MB，超过 10 MB"
     magic = ATTACHMENT_TYPES[suffix]
-    if not head.startswith(magic) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+    if not found.head.startswith(magic) or (suffix == ".webp" and found.head[8:12] != b"WEBP"):
         return f"文件内容不是 {suffix[1:].upper()} 格式（扩展名与内容不符）"
-    return image_problem(path) if suffix != ".pdf" else ""
+    return image_problem(path, files) if suffix != ".pdf" else ""
 
 
-def image_problem(path: Path) -> str:
-    """A photo must open: the site re-encodes it to remove its location data."""
-    from PIL import Image  # only records with photos pay for the import
-
+def image_problem(path: Path, files: Files) -> str:
+    """A photo must open, and not be too large to re-encode: the site re-encodes it to remove
+    its location data."""
     try:
-        with Image.open(path) as img:
-            img.verify()
-    except Exception as exc:  # Pillow raises many kinds for damaged files; all mean the same here
+        size = files.image_size(path)
+    except Exception as exc:  # decoders raise many kinds for damaged files; all mean the same here
         return f"图片已损坏，无法打开（{type(exc).__name__}）"
+    if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
+        return (f"图片有 {size[0]}×{size[1]} 像素，超过 {MAX_IMAGE_PIXELS // 10_000} 万像素，网站无法处理；"
+                f"请缩小后再上传（例如长边不超过 {LONG_SIDE} 像素）")
     return ""
-
-
-def money(value: Decimal) -> str:
-    return f"{value:,.2f}"

@@ -1,14 +1,13 @@
-"""Loading: files on disk to raw records (values with line marks), and the village registry.
+"""Loading: a file's bytes to a raw record (values with line marks), and the village registry.
 
-Nothing here judges a record beyond whether it can be read at all (E001–E005, E002 for YAML,
-E090 for the registry); the rules come later.
+Nothing here judges a record beyond whether it can be read at all (E001–E003, E002 for YAML,
+E090 for the registry); the rules come later. Nothing here reads the disk: ``disk`` does, and
+checks what only the disk can tell (E004, E005).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,6 @@ from .typecheck import check_map
 from .yamlnodes import DuplicateKey, TooComplex, build, compose, line_of, values
 
 MAX_RECORD_BYTES = 1024 * 1024
-REGISTRY = "villages.yml"
 
 
 @dataclass
@@ -66,28 +64,6 @@ class Village:
     line: int | None = None
 
 
-def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it.
-    The file itself is not resolved, so a symbolic link is shown as the link, not its target."""
-    if not path.is_absolute():
-        return str(path)
-    full = os.path.join(_real(os.path.dirname(path)), path.name)
-    cwd = _real(os.getcwd())
-    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
-    return full[len(prefix):] if full.startswith(prefix) else str(path)
-
-
-def real_path(path: Path) -> Path:
-    """``path.resolve()`` for a file that is not itself a link, resolving its folder only once."""
-    return Path(_real(os.path.abspath(os.path.dirname(path)))) / path.name
-
-
-@functools.lru_cache(maxsize=4096)
-def _real(folder: str) -> str:
-    """An absolute folder with its links resolved: once per folder rather than once per file."""
-    return os.path.realpath(folder)
-
-
 def _decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
     if b"\x00" in data:
         return None, diag(file, None, "E001", detail="这是二进制文件，不是文本",
@@ -105,38 +81,21 @@ def _decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def read_record(path: Path, content: Path) -> tuple[RawRecord | None, list[Diagnostic]]:
-    """Read one record file; on failure return the reason instead."""
-    file = display(path)
-    problem = _unsafe(path, content)
-    if problem:
-        return None, [diag(file, None, "E005", detail=problem)]
-    try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            return None, [diag(file, None, "E004", size=f"{size / 1024 / 1024:.1f} MB")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [diag(file, None, "E005", detail=f"无法读取文件：{exc.strerror}")]
-    text, problem_diag = _decode(raw, file)
+def too_large(file: str, size: int) -> Diagnostic:
+    return diag(file, None, "E004", size=f"{size / 1024 / 1024:.1f} MB")
+
+
+def parse_record(file: str, path: Path, data: bytes) -> tuple[RawRecord | None, list[Diagnostic]]:
+    """One record file's bytes to a raw record; on failure the reason instead."""
+    if len(data) > MAX_RECORD_BYTES:
+        return None, [too_large(file, len(data))]
+    text, problem_diag = _decode(data, file)
     if problem_diag:
         return None, [problem_diag]
     rec = RawRecord(file, path, path.parent.name, path.stem, text)
-    # Hashed now, from the bytes just read: reading 10,000 files again to show it cost 1 s.
-    rec.sha256 = hashlib.sha256(raw).hexdigest()
+    # Hashed now, from the bytes as read: reading 10,000 files again to show it cost 1 s.
+    rec.sha256 = hashlib.sha256(data).hexdigest()
     return rec, parse_front_matter(rec)
-
-
-def _unsafe(path: Path, content: Path) -> str:
-    if path.is_symlink():
-        target = path.resolve()
-        inside = content.resolve() in target.parents
-        where = "content/ 之内的其他文件" if inside else "content/ 之外"
-        what = "文件夹" if target.is_dir() else "记录"
-        return f"{what}是一个符号链接，指向 {where}（{target.name}）"
-    if not path.is_file():
-        return "不是普通文件"
-    return ""
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
@@ -251,13 +210,11 @@ def _yaml_hint(text: str, mark: Any) -> tuple[str, int | None]:
 RULE_E002_HINT = "检查这一行的冒号、缩进和引号：冒号用英文半角“:”，冒号后留一个空格，缩进用空格"
 
 
-def load_villages(content: Path) -> tuple[dict[str, Village], list[Diagnostic]]:
-    """Read ``villages.yml``; every problem is E090 and leaves the registry empty or partial."""
-    path = content / REGISTRY
-    file = display(path)
-    if not path.is_file():
+def parse_villages(file: str, raw: bytes | None) -> tuple[dict[str, Village], list[Diagnostic]]:
+    """``villages.yml``'s bytes (None: there is no such file) to the registry; every problem is
+    E090 and leaves the registry empty or partial."""
+    if raw is None:
         return {}, [diag(file, None, "E090", detail=f"找不到村庄登记文件 {file}")]
-    raw = path.read_bytes()
     text, bad = _decode(raw, file)
     if bad:
         return {}, [diag(file, bad.line, "E090", detail="villages.yml " + bad.message, hint=bad.hint)]
@@ -302,16 +259,3 @@ def _village(entry: Any, i: int, lines: dict, file: str,
         return None, [diag(file, at, "E090", detail=f"村代码 {clean['id']} 重复", hint="每个村的 id 必须不同")]
     counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township")}
     return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path)), []
-
-
-def find_records(content: Path) -> list[Path]:
-    """Every ``*.md`` below ``content``, in a stable order (the build must be reproducible).
-
-    A folder that is a symbolic link is listed too, not walked, so that it is refused (E005)
-    rather than silently left out."""
-    found = []
-    for root, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root) / d for d in dirs if (Path(root) / d).is_symlink()]
-        found += [Path(root) / f for f in sorted(files) if f.endswith(".md")]
-    return found

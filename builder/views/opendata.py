@@ -11,9 +11,9 @@ import io
 import json
 from decimal import Decimal
 
+from ..model.report import Record
 from ..model.schema import CATEGORIES
 from ..model.status import STATUSES
-from ..model.validate import Record
 from .present import url_of
 
 

@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..model.checks import step_label
+from ..model.report import Record
 from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed, quorum_met
-from ..model.validate import Record
 from .text import cn_date, render, wan, yuan
 
 BODIES = {"representatives": "村民代表会议", "assembly": "村民会议"}

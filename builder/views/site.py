@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 from ..model.checks import LABELS
 from ..model.records import Village
+from ..model.report import Record, Report
 from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed
-from ..model.validate import Record, Report
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .text import cn_date, render, wan, yuan
 
