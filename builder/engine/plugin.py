@@ -100,12 +100,12 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except Refused as exc:  # made here, on a small site
             self._refuse(exc)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
-        site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name)
+        site = build_site(self.report, self.content, self.today, self.commit, repo)
         site.pages.append(search.search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
         self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
         for page in self.pages.values():
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            files.append(File.generated(config, page.src_uri, content=""))  # templates show them
         files.append(File.generated(config, "guide.md", content=guide_markdown()))
         return files
 

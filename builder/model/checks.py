@@ -14,33 +14,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .chinese import cn_date
 from .records import RawRecord, Village
 from .rules import Diagnostic, diag
-from .schema import ID_PATTERN, MEETINGS, STEPS
+from .schema import ID_PATTERN, MEETINGS, STEPS, step_label
 from .settings import Settings
 from .sources import NO_FILES, Files
 from .status import attendance, passed, quorum_met, rejected_step
 from .typecheck import dotted
 from .yamlnodes import line_of
-
-LABELS = {
-    "proposal": "党支部会提议",
-    "deliberation": "“两委”会商议",
-    "review": "党员大会审议",
-    "resolution": "村民代表会议决议",
-    "disclosure": "决议公开",
-    "implementation": "组织实施",
-    "result": "实施结果公开",
-}
-ASSEMBLY_LABEL = "村民会议决议"
-
-
-def step_label(step: str, data: dict) -> str:
-    """The step's name as site.md has it; a resolution is named by the body that made it."""
-    if step == "resolution" and (data.get("resolution") or {}).get("body") == "assembly":
-        return ASSEMBLY_LABEL
-    return LABELS[step]
-
 
 ATTACHMENT_TYPES = {".pdf": b"%PDF", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG",
                     ".webp": b"RIFF"}
@@ -157,26 +139,22 @@ def nothing_after_rejection(ctx: Ctx) -> None:
             ctx.report("E032", (step,), rejected=ctx.label(stop), step=ctx.label(step))
 
 
-def _fmt(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 @check("E030")
 def dates_in_order(ctx: Ctx) -> None:
     d = ctx.data
-    chain = [(s, ctx.date(s)) for s in ("proposal", "deliberation", "review", "resolution", "disclosure", "result")]
+    chain = [(s, ctx.date(s)) for s in STEPS if s != "implementation"]  # implementation has no date
     chain = [(s, day) for s, day in chain if day is not None]
     for (prev, pday), (step, day) in zip(chain, chain[1:], strict=False):
         if day < pday:
-            ctx.report("E030", (step, "date"), detail=f"{ctx.label(step)}的日期 {_fmt(day)} 早于前一步"
-                       f"{ctx.label(prev)}的 {_fmt(pday)}")
+            ctx.report("E030", (step, "date"), detail=f"{ctx.label(step)}的日期 {cn_date(day)} 早于前一步"
+                       f"{ctx.label(prev)}的 {cn_date(pday)}")
     disc, res, impl = d.get("disclosure") or {}, d.get("result") or {}, d.get("implementation") or {}
     if "until" in disc and "date" in disc and disc["until"] < disc["date"]:
-        ctx.report("E030", ("disclosure", "until"), detail=f"公示期至 {_fmt(disc['until'])} 早于公示开始 {_fmt(disc['date'])}")
+        ctx.report("E030", ("disclosure", "until"), detail=f"公示期至 {cn_date(disc['until'])} 早于公示开始 {cn_date(disc['date'])}")
     if "completed" in res and "date" in res and res["completed"] > res["date"]:
-        ctx.report("E030", ("result", "completed"), detail=f"完成日期 {_fmt(res['completed'])} 晚于结果公开日期 {_fmt(res['date'])}")
+        ctx.report("E030", ("result", "completed"), detail=f"完成日期 {cn_date(res['completed'])} 晚于结果公开日期 {cn_date(res['date'])}")
     if "start" in impl and "date" in disc and impl["start"] < disc["date"]:
-        ctx.report("E030", ("implementation", "start"), detail=f"实施开始 {_fmt(impl['start'])} 早于决议公开 {_fmt(disc['date'])}",
+        ctx.report("E030", ("implementation", "start"), detail=f"实施开始 {cn_date(impl['start'])} 早于决议公开 {cn_date(disc['date'])}",
                    hint="决议公开之后才能组织实施")
     _updates_in_order(ctx, impl.get("updates") or [])
 
@@ -186,7 +164,7 @@ def _updates_in_order(ctx: Ctx, updates: list) -> None:
         prev, cur = updates[i - 1], updates[i]
         path = ("implementation", "updates", i)
         if "date" in prev and "date" in cur and cur["date"] < prev["date"]:
-            ctx.report("E030", path, detail=f"实施进展第 {i + 1} 条（{_fmt(cur['date'])}）早于前一条（{_fmt(prev['date'])}）",
+            ctx.report("E030", path, detail=f"实施进展第 {i + 1} 条（{cn_date(cur['date'])}）早于前一条（{cn_date(prev['date'])}）",
                        hint="进展按日期先后排列，最新的写在最后")
         if "progress" in prev and "progress" in cur and cur["progress"] < prev["progress"]:
             ctx.report("E030", path, detail=f"实施进度从 {prev['progress']}% 降到了 {cur['progress']}%",
@@ -312,7 +290,7 @@ def disclosed_in_time(ctx: Ctx) -> None:
     res, disc = ctx.date("resolution"), ctx.date("disclosure")
     days = ctx.settings.disclosure_within_days
     if res and disc and (disc - res).days > days:
-        ctx.report("W050", ("disclosure", "date"), resolution=_fmt(res), disclosure=_fmt(disc), days=days)
+        ctx.report("W050", ("disclosure", "date"), resolution=cn_date(res), disclosure=cn_date(disc), days=days)
 
 
 @check("W051")
@@ -320,7 +298,7 @@ def result_in_time(ctx: Ctx) -> None:
     res = ctx.data.get("result") or {}
     days = ctx.settings.result_within_days
     if "completed" in res and "date" in res and (res["date"] - res["completed"]).days > days:
-        ctx.report("W051", ("result", "date"), completed=_fmt(res["completed"]), result=_fmt(res["date"]), days=days)
+        ctx.report("W051", ("result", "date"), completed=cn_date(res["completed"]), result=cn_date(res["date"]), days=days)
 
 
 @check("W052")
@@ -330,7 +308,7 @@ def disclosure_overdue(ctx: Ctx) -> None:
         return
     deadline = res["date"] + dt.timedelta(days=ctx.settings.disclosure_within_days)
     if ctx.today > deadline:
-        ctx.report("W052", ("resolution",), resolution=_fmt(res["date"]), deadline=_fmt(deadline))
+        ctx.report("W052", ("resolution",), resolution=cn_date(res["date"]), deadline=cn_date(deadline))
 
 
 @check("W053")
@@ -340,8 +318,8 @@ def result_overdue(ctx: Ctx) -> None:
         return
     deadline = due + dt.timedelta(days=ctx.settings.result_grace_days)
     if deadline < ctx.today:
-        ctx.report("W053", ("implementation", "due"), due=_fmt(due), days=ctx.settings.result_grace_days,
-                   deadline=_fmt(deadline))
+        ctx.report("W053", ("implementation", "due"), due=cn_date(due), days=ctx.settings.result_grace_days,
+                   deadline=cn_date(deadline))
 
 
 @check("W060")

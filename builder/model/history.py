@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .checks import LABELS
 from .records import RawRecord, parse_front_matter
 from .rules import Diagnostic, diag
+from .schema import STEP_LABELS
 from .sources import Source
 
 GUARDED = ("resolution", "disclosure", "result")
@@ -48,7 +48,7 @@ def check_history(old_records: Iterable[Source], base: str, current: dict[Path, 
         for step in GUARDED:
             if step in old and now.data.get(step) != old[step] and not added:
                 line = now.lines.get((step,)) or now.lines.get(("corrections",))
-                out.append(diag(now.file, line, "E080", step=LABELS[step], base=base))
+                out.append(diag(now.file, line, "E080", step=STEP_LABELS[step], base=base))
     return out
 
 

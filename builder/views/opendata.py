@@ -12,8 +12,9 @@ import json
 from decimal import Decimal
 
 from ..model.report import Record
-from ..model.schema import CATEGORIES
+from ..model.schema import CATEGORIES, STEP_LABELS, STEPS
 from ..model.status import STATUSES
+from .labels import DUE, STEP_SHORT, UNTIL
 from .present import url_of
 
 
@@ -49,12 +50,10 @@ CSV_COLUMNS = [
     ("类别", lambda r, v: CATEGORIES[r.data["category"]]), ("状态", lambda r, v: STATUSES[r.derived.status]),
     ("预算（元）", lambda r, v: _money(r.data.get("budget"))),
     ("实际支出（元）", lambda r, v: _money((r.data.get("result") or {}).get("cost"))),
-    ("党支部会提议", lambda r, v: _date(r, "proposal")), ("“两委”会商议", lambda r, v: _date(r, "deliberation")),
-    ("党员大会审议", lambda r, v: _date(r, "review")), ("决议", lambda r, v: _date(r, "resolution")),
-    ("决议公开", lambda r, v: _date(r, "disclosure")),
-    ("公示期至", lambda r, v: _iso((r.data.get("disclosure") or {}).get("until"))),
-    ("计划完成", lambda r, v: _iso((r.data.get("implementation") or {}).get("due"))),
-    ("实施结果公开", lambda r, v: _date(r, "result")),
+    *[(STEP_SHORT[s], lambda r, v, s=s: _date(r, s)) for s in STEPS[:5]],  # proposal to disclosure
+    (UNTIL, lambda r, v: _iso((r.data.get("disclosure") or {}).get("until"))),
+    (DUE, lambda r, v: _iso((r.data.get("implementation") or {}).get("due"))),
+    (STEP_SHORT["result"], lambda r, v: _date(r, "result")),
     ("网址", lambda r, v: url_of(r)),
 ]
 
@@ -89,9 +88,9 @@ def feed(records: list[Record], names: dict[str, str], site_url: str, site_name:
     base = site_url.rstrip("/") + "/"
     events = []
     for r in records:
-        for step, word in (("disclosure", "决议公开"), ("result", "实施结果公开")):
+        for step in ("disclosure", "result"):
             if step in r.data:
-                events.append((r.data[step]["date"], step, word, r))
+                events.append((r.data[step]["date"], step, STEP_LABELS[step], r))
     events.sort(key=lambda e: (e[0], e[3].village, e[3].id, e[1]), reverse=True)
     fg = FeedGenerator()
     fg.id(base + "feed.xml")

@@ -15,17 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from ..model.checks import LABELS
 from ..model.records import Village
 from ..model.report import Record, Report
 from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed
+from .labels import BODIES, STEP_SHORT
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .text import cn_date, render, wan, yuan
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
-# In statistics a resolution may come from either body, so it is just "决议".
-STEP_SHORT = {**LABELS, "resolution": "决议"}
 
 
 @dataclass
@@ -35,21 +33,17 @@ class Page:
     title: str
     description: str
     context: dict
-    markdown: str = ""  # page body for pages written as Markdown (the guide)
 
 
 @dataclass
 class Asset:
     dest: str  # site-relative path
-    content: bytes | None = None
-    source: Path | None = None  # copy of a file on disk
+    source: Path  # the file on disk it is published from
     image: bool = False  # to be re-encoded without metadata, with a phone-size copy
 
 
 @dataclass
 class Site:
-    today: dt.date
-    commit: str
     pages: list[Page] = field(default_factory=list)
 
 
@@ -75,7 +69,6 @@ def attachments(record: Record, content: Path) -> list[dict]:
         }
         if entry["image"]:
             entry["small_url"] = f"{url_of(record)}files/small/{quote(item['file'])}"
-            entry["small_dest"] = f"{url_of(record)}files/small/{item['file']}"
         out.append(entry)
     return out
 
@@ -110,7 +103,7 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
     d = record.data
     res = d.get("resolution") or {}
     att, votes = res.get("attendance") or {}, res.get("votes") or {}
-    body = {"representatives": "村民代表会议", "assembly": "村民会议"}.get(res.get("body", ""), "")
+    body = BODIES.get(res.get("body", ""), "")
     kind = "result" if "result" in d else "resolution"
     title = d["title"].removeprefix("关于").removesuffix("的事项").removesuffix("事项")
     heading = f"关于{title}实施结果的公告" if kind == "result" else f"关于{title}的决议公告"
@@ -193,10 +186,9 @@ def record_order(record: Record) -> tuple[str, str]:
     return (record.village, record.id)
 
 
-def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
-               site_name: str) -> Site:
+def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict) -> Site:
     """Every page and file of the site, in a stable order."""
-    site = Site(today, commit)
+    site = Site()
     records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
     for r in records:
