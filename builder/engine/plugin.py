@@ -12,7 +12,6 @@ import functools
 import logging
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from mkdocs.structure.files import File, Files
 from ..model.jsonschema import dumps as schema_json
 from ..model.jsonschema import record_schema
 from ..model.report import Report, as_text
+from ..model.rules import ERROR, diag
 from ..model.settings import DEFAULTS, Settings, build_date
 from ..views import opendata
 from ..views.guide import guide_markdown
@@ -37,8 +37,12 @@ from .fork import ForkError
 from .parallel import validate_content
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
 
+# The records' diagnostics go through MkDocs' logging, so that ``mkdocs build --strict`` counts
+# the warnings. Its own level: they are shown under ``--quiet`` too (``make site`` is quiet), as
+# the reasons a site looks as it does are the build's output, not chatter.
 log = logging.getLogger("mkdocs.plugins.cunwu")
-HOLD_PAGES = 20_000  # rendered matter pages kept before writing them: about 360 MB
+log.setLevel(logging.INFO)
+HOLD_PAGES = 20_000  # rendered matter pages kept at most before writing them (README: Performance)
 
 
 class CunwuConfig(base.Config):
@@ -64,6 +68,13 @@ def source_commit(root: Path) -> str:
 
 class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_config(self, config):
+        """First event: the configuration is validated, the site folder not yet emptied.
+
+        Assumes: ``CUNWU_TODAY`` (or today) is the build date, the content folder is
+        ``self.config.content`` beside mkdocs.yml. Does: validates every record (an error stops
+        the build here, before any page is made), sets ``SOURCE_DATE_EPOCH`` from the build date,
+        and starts the side work (QR codes; attachments and open data), which from now on may run
+        in second processes. Changes nothing in ``config``."""
         try:
             self.today = build_date()
         except ValueError as exc:
@@ -89,12 +100,18 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         if not report.diagnostics:
             return
         for d in report.diagnostics:
-            sys.stderr.write(as_text(d) + "\n")
-        sys.stderr.write(f"检查了 {report.checked} 条记录：{report.errors} 个错误，{report.warnings} 个警告\n")
+            (log.error if d.severity == ERROR else log.warning)(as_text(d))
+        log.info(f"检查了 {report.checked} 条记录：{report.errors} 个错误，{report.warnings} 个警告")
         if report.errors:
             raise PluginError(f"记录有 {report.errors} 个错误，网站没有生成。请按上面的提示修改。")
 
     def on_files(self, files: Files, config) -> Files:
+        """The documentation files are collected; MkDocs has emptied the site folder.
+
+        Assumes: ``on_config`` validated the records. Does: lets the side work write into the
+        site folder, works out every page of the site (``views.site``) and adds the ones MkDocs
+        renders (home, villages, lists, statistics, data, search, guide) as generated files; the
+        matter pages are kept for ``on_env``. Returns ``files`` with those pages added."""
         try:
             self.side.release()  # MkDocs has emptied the site folder by now
         except Refused as exc:  # made here, on a small site
@@ -127,17 +144,21 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             full, small = images.published(asset.source)
         except Exception as exc:  # a photo that passed verify() but fails to decode
             file = os.path.relpath(asset.source, self.root)
-            raise Refused(f"{file}: E070 图片已损坏，无法重新编码（{type(exc).__name__}）\n"
-                          "    提示：请重新导出或重新拍摄这张图片后再上传\n") from exc
+            found = diag(file, None, "E070", file=asset.source.name, detail=f"图片已损坏，无法重新编码（{type(exc).__name__}）",
+                         hint="请重新导出或重新拍摄这张图片后再上传")
+            raise Refused(as_text(found)) from exc
         head, _, name = asset.dest.rpartition("/")
         yield asset.dest, full
         yield f"{head}/small/{name}", small
 
     def _refuse(self, exc: Refused) -> None:
-        sys.stderr.write(str(exc))
+        log.error(str(exc))
         raise PluginError("附件图片已损坏，网站没有生成。") from exc
 
     def on_page_markdown(self, markdown, page, config, files):
+        """A page's Markdown is read. For the generated pages only (the guide and the site's
+        own pages), sets ``page.meta`` (title, description, template); the Markdown is returned
+        as it is."""
         data = self.pages.get(page.file.src_uri)
         if data is not None:
             # Meta set here rather than as front matter: no YAML round trip, and the title and
@@ -148,10 +169,17 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return markdown
 
     def on_nav(self, nav, config, files):
+        """The navigation is built: kept for rendering the matter pages' frame; unchanged."""
         self.nav = nav
         return nav
 
     def on_env(self, env, config, files):
+        """The Jinja2 environment is ready, before MkDocs renders any page.
+
+        Assumes: ``on_files`` kept the matter pages and the QR codes are (being) made. Does:
+        renders every matter page into Material's frame (``fastpages``), hands them to Pagefind
+        in batches and to a thread that writes them into the site folder; MkDocs never sees them.
+        Returns ``env`` unchanged."""
         try:
             qr = self.qr.codes()
         except ForkError as exc:
@@ -182,12 +210,20 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return env
 
     def on_page_context(self, context, page, config, nav):
+        """A generated page is about to be rendered: puts its data in ``context["cunwu"]`` for
+        its template; other pages are left as they are."""
         data = self.pages.get(page.file.src_uri)
         if data is not None:
             context["cunwu"] = data.context
         return context
 
     def on_post_build(self, config):
+        """Every page MkDocs renders is written.
+
+        Assumes: the matter pages went to Pagefind and the writer in ``on_env``. Does: lets the
+        records go, merges Pagefind's batches into one index, and waits for
+        the writer and the side work; a photo that does not re-encode (E070) or a failed side
+        process stops the build here."""
         # Every page is written: the records go before the merge of the search index, the largest
         # thing a build holds (at 100,000 matters, records and index together passed 8 GB).
         self.report = self.pages = None
@@ -208,6 +244,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             self.side.close()
 
     def on_build_error(self, error):
+        """The build failed anywhere: stops the second processes, Pagefind and the writer, so
+        that nothing keeps running behind it. Changes nothing."""
         # A failed build must not leave the side process or Pagefind's batches running behind it.
         for worker in (getattr(self, "side", None), getattr(self, "qr", None), getattr(self, "indexer", None),
                        getattr(self, "writer", None)):
@@ -215,5 +253,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
                 worker.close()
 
     def on_serve(self, server, config, builder):
+        """``mkdocs serve``: also rebuilds when a record or attachment changes."""
         server.watch(str(self.content))
         return server
