@@ -43,8 +43,8 @@ def _image_size(path: Path) -> tuple[int, int]:
 @contextlib.contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while records pile up. Every record kept adds a few
-    hundred containers, and each full collection walks all of them again (a third of the time
-    of a large site's validation). Reading records makes no reference cycles worth collecting."""
+    hundred containers, and each full collection walks all of them again: on a large site, a
+    large part of the time. Reading records makes no reference cycles worth collecting."""
     enabled = gc.isenabled()
     gc.disable()
     try:

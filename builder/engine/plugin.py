@@ -19,7 +19,7 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..model.jsonschema import dumps as schema_json
@@ -40,8 +40,9 @@ from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
 # The records' diagnostics go through MkDocs' logging, so that ``mkdocs build --strict`` counts
 # the warnings. Its own level: they are shown under ``--quiet`` too (``make site`` is quiet), as
 # the reasons a site looks as it does are the build's output, not chatter.
-log = logging.getLogger("mkdocs.plugins.cunwu")
-log.setLevel(logging.INFO)
+# (``get_plugin_logger``: under ProperDocs, which aliases ``mkdocs``, it is ProperDocs' logger.)
+log = get_plugin_logger("cunwu")
+log.logger.setLevel(logging.INFO)
 HOLD_PAGES = 20_000  # rendered matter pages kept at most before writing them (README: Performance)
 
 
@@ -190,7 +191,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
         # Sorted oldest first, so that pop() hands them over newest first.
         matters = sorted(self.matters, key=lambda p: (search.sort_key(p.context), p.src_uri))
-        self.matters = []  # each page and its context let go once written: 100,000 of them held 2 GB
+        self.matters = []  # each page and its context let go once written: all of them held are gigabytes
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.expect(len(matters))
         self.writer, rendered = Writer(Path(config.site_dir)), []
@@ -205,7 +206,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.indexer.start()
         # Written once Pagefind has all its pages (written earlier, they delayed it), by a thread
         # while MkDocs renders the other pages; not handed to MkDocs, which would hold every page
-        # until the build ends (2 GB at 100,000).
+        # until the build ends (gigabytes on a very large site).
         self.writer.write(rendered)
         return env
 
@@ -225,7 +226,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         the writer and the side work; a photo that does not re-encode (E070) or a failed side
         process stops the build here."""
         # Every page is written: the records go before the merge of the search index, the largest
-        # thing a build holds (at 100,000 matters, records and index together passed 8 GB).
+        # thing a build holds (on a very large site, records and index together passed the memory bound).
         self.report = self.pages = None
         try:  # search/ finds matters through Pagefind's index, never Material's lunr
             if self.searchable:
