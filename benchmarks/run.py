@@ -119,8 +119,8 @@ def _rate_target(n: int, rate: float) -> tuple[str, bool | None]:
 
 @section("validate")
 def validate_throughput(bench: Bench) -> Iterable[Row]:
+    from builder.engine.parallel import validate_content as validate
     from builder.model.settings import Settings
-    from builder.model.validate import validate
 
     for n in bench.sizes:
         content = bench.content(n)

@@ -9,14 +9,10 @@ import os
 import sys
 from pathlib import Path
 
+from .model.report import as_text
 from .model.rules import Diagnostic
-from .model.settings import build_date, load_settings
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+from .model.settings import build_date
+from .usage import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +51,8 @@ def _targets(paths: list[str]) -> tuple[dict[Path, list[Path] | None], list[Diag
     """Content folders to check, each with the record files to check (None: all of them; an
     empty list: the registry alone), and E006 for a file given that is a misnamed record.
     A folder or file named twice (``content ./content``) is checked once."""
-    from .model.records import REGISTRY, misnamed
+    from .model.disk import misnamed
+    from .model.sources import REGISTRY
 
     if not paths:
         paths = ["content"]
@@ -96,7 +93,8 @@ def _in_content(path: Path) -> tuple[Path, Path]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from .model.validate import validate
+    from .config import load_settings
+    from .engine.parallel import validate_content
 
     today = _today(args.today)
     config = Path(args.config) if args.config else None
@@ -109,7 +107,7 @@ def run_validate(args: argparse.Namespace) -> int:
     targets, diagnostics = _targets(args.paths)
     checked = 0
     for content, only in targets.items():
-        report = validate(content, settings, today, only)
+        report = validate_content(content, settings, today, only)
         checked += report.checked
         diagnostics += report.diagnostics
         if args.base:
@@ -119,10 +117,11 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def _history(content: Path, base: str, parsed: dict) -> list[Diagnostic]:
-    from .model.history import GitError, check_history
+    from .model.history import check_history
+    from .revisions import GitError, exists, old_records
 
     try:
-        return check_history(content, base, parsed)
+        return check_history(old_records(content, base), base, parsed, exists)
     except GitError as exc:
         raise UsageError(f"无法与 {base} 比较：{exc}") from exc
 
@@ -141,10 +140,7 @@ def emit(diagnostics: list[Diagnostic], checked: int, fmt: str, out) -> None:
         _job_summary(diagnostics, checked, errors, warnings)
     else:
         for d in diagnostics:
-            where = f"{d.file}:{d.line}" if d.line else d.file
-            out.write(f"{where}: {d.code} {d.message}\n")
-            if d.hint:
-                out.write(f"    提示：{d.hint}\n")
+            out.write(as_text(d) + "\n")
     out.write(f"检查了 {checked} 条记录：{errors} 个错误，{warnings} 个警告\n")
 
 
@@ -175,7 +171,7 @@ def _job_summary(diagnostics: list[Diagnostic], checked: int, errors: int, warni
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .model.skeleton import write_new
+    from .new import write_new
 
     path = write_new(Path(args.content), args.village, args.title, args.year or _today(None).year)
     print(f"已新建 {path}，请按注释填写")

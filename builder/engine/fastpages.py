@@ -1,7 +1,7 @@
 """Matter pages rendered without MkDocs' per-page pipeline, and their notices' QR codes.
 
-Measured on 1,000 generated records: as MkDocs pages, a matter page cost about 3 ms in Material's
-``base.html`` alone (header, drawer, nav, footer), identical for every matter because matters
+As MkDocs pages, matter pages spent most of their time in Material's ``base.html`` alone
+(header, drawer, nav, footer: README, Performance), identical for every matter because matters
 sit at the same depth and are not in the nav. So Material renders that frame once, with tokens
 where the title, description, address and content go, and each matter only renders its own
 ``content`` block into it. The frame is Material's own output; a successor theme keeps working
@@ -83,7 +83,7 @@ _GROUPS = {bytes(0 if d else 255 for d in dark): _group_path(dark) for dark in i
 def qr_svg(url: str, border: int = 2) -> Markup:
     """The notice's QR code as inline SVG, so it prints without another download.
 
-    zxing-cpp encodes it (error correction M) in 0.2 ms, against 1.3 ms for segno. The path draws
+    zxing-cpp encodes it (error correction M), several times faster than segno. The path draws
     each row's dark modules as strokes one module wide, in module units (CSS sizes it), eight
     modules at a time from a table: drawn run by run, the path cost more than the code."""
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
@@ -104,7 +104,7 @@ def qr_svg(url: str, border: int = 2) -> Markup:
 class QRCodes:
     """The QR codes of the matters put to the vote, by their addresses in the site (``url``):
     each encodes ``site_url`` + that address. With ``fork`` a second process makes them from
-    now on (0.3 ms each: 3 s at 10,000 matters); ``codes`` waits for them."""
+    now on (README, Performance); ``codes`` waits for them."""
 
     def __init__(self, site_url: str, urls: list[str], fork: bool) -> None:
         self.site_url, self.urls = site_url, urls

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 PHONE_WIDTH = 720
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -37,3 +37,19 @@ def published(path: Path) -> tuple[bytes, bytes]:
         if small.width > PHONE_WIDTH:
             small.thumbnail((PHONE_WIDTH, PHONE_WIDTH * 4))
         return _encode(clean, fmt), _encode(small, fmt)
+
+
+OPENERS = {".jpg": JpegImagePlugin.JpegImageFile, ".jpeg": JpegImagePlugin.JpegImageFile,
+           ".png": PngImagePlugin.PngImageFile, ".webp": WebPImagePlugin.WebPImageFile}
+
+
+def size(path: Path) -> tuple[int, int]:
+    """(width, height) of an image that opens; raises what Pillow raises for a damaged one.
+
+    Opened by the class of its type (the validator has matched type and content) rather than by
+    ``Image.open``, which refuses a very large image as a possible decompression bomb before
+    saying its size: the validator refuses it itself, by its size (E070), before anything
+    decodes its pixels."""
+    with OPENERS[path.suffix.lower()](path) as img:
+        img.verify()
+        return img.size

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import logging
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,15 +19,15 @@ from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..cli import emit
 from ..model import sitenames
 from ..model.jsonschema import dumps as schema_json
 from ..model.jsonschema import record_schema
-from ..model.settings import Settings, build_date
-from ..model.validate import Report, validate
+from ..model.report import Report, as_text
+from ..model.rules import ERROR, diag
+from ..model.settings import DEFAULTS, Settings, build_date
 from ..views import opendata
 from ..views.city import PAGE_SIZE, township_of
 from ..views.guide import guide_markdown
@@ -39,19 +37,25 @@ from ..views.sitemap import sitemaps
 from . import images, search
 from .fastpages import MATTER, MatterRenderer, QRCodes
 from .fork import ForkError
+from .parallel import validate_content
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
 
-log = logging.getLogger("mkdocs.plugins.cunwu")
-HOLD_PAGES = 20_000  # rendered matter pages kept before writing them: about 360 MB
+# The records' diagnostics go through MkDocs' logging, so that ``mkdocs build --strict`` counts
+# the warnings. Its own level: they are shown under ``--quiet`` too (``make site`` is quiet), as
+# the reasons a site looks as it does are the build's output, not chatter.
+# (``get_plugin_logger``: under ProperDocs, which aliases ``mkdocs``, it is ProperDocs' logger.)
+log = get_plugin_logger("cunwu")
+log.logger.setLevel(logging.INFO)
+HOLD_PAGES = 20_000  # rendered matter pages kept at most before writing them (README: Performance)
 
 
 class CunwuConfig(base.Config):
     content = c.Type(str, default="content")
-    disclosure_within_days = c.Type(int, default=7)
-    notice_min_days = c.Type(int, default=7)
-    result_within_days = c.Type(int, default=15)
-    result_grace_days = c.Type(int, default=30)
-    public_phones = c.ListOfItems(c.Type(str), default=[])
+    disclosure_within_days = c.Type(int, default=DEFAULTS.disclosure_within_days)
+    notice_min_days = c.Type(int, default=DEFAULTS.notice_min_days)
+    result_within_days = c.Type(int, default=DEFAULTS.result_within_days)
+    result_grace_days = c.Type(int, default=DEFAULTS.result_grace_days)
+    public_phones = c.ListOfItems(c.Type(str), default=list(DEFAULTS.public_phones))
     repo_url = c.Type(str, default="")  # where records live, for history links (not Material's repo_url:
     repo_branch = c.Type(str, default="main")  # that one makes every phone call api.github.com)
     page_size = c.Type(int, default=PAGE_SIZE)  # matters a list page shows (builder/views/city.py)
@@ -69,6 +73,13 @@ def source_commit(root: Path) -> str:
 
 class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_config(self, config):
+        """First event: the configuration is validated, the site folder not yet emptied.
+
+        Assumes: ``CUNWU_TODAY`` (or today) is the build date, the content folder is
+        ``self.config.content`` beside mkdocs.yml. Does: validates every record (an error stops
+        the build here, before any page is made), sets ``SOURCE_DATE_EPOCH`` from the build date,
+        and starts the side work (QR codes; attachments and open data), which from now on may run
+        in second processes. Changes nothing in ``config``."""
         try:
             self.today = build_date()
         except ValueError as exc:
@@ -79,7 +90,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.content = (self.root / self.config.content).resolve()
         self.settings = Settings.from_mapping(dict(self.config))
-        report = validate(self.content, self.settings, self.today)
+        report = validate_content(self.content, self.settings, self.today)
         self._report_problems(report)
         self.report = report
         self.commit = source_commit(self.root)
@@ -93,25 +104,31 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def _report_problems(self, report: Report) -> None:
         if not report.diagnostics:
             return
-        out = io.StringIO()
-        emit(report.diagnostics, report.checked, "text", out)
-        sys.stderr.write(out.getvalue())
+        for d in report.diagnostics:
+            (log.error if d.severity == ERROR else log.warning)(as_text(d))
+        log.info(f"检查了 {report.checked} 条记录：{report.errors} 个错误，{report.warnings} 个警告")
         if report.errors:
             raise PluginError(f"记录有 {report.errors} 个错误，网站没有生成。请按上面的提示修改。")
 
     def on_files(self, files: Files, config) -> Files:
+        """The documentation files are collected; MkDocs has emptied the site folder.
+
+        Assumes: ``on_config`` validated the records. Does: lets the side work write into the
+        site folder, works out every page of the site (``views.site``) and adds the ones MkDocs
+        renders (home, villages, lists, statistics, data, search, guide) as generated files; the
+        matter pages are kept for ``on_env``. Returns ``files`` with those pages added."""
         try:
             self.side.release()  # MkDocs has emptied the site folder by now
         except Refused as exc:  # made here, on a small site
             self._refuse(exc)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
-        site = build_site(self.report, self.content, self.today, self.commit, repo, config.site_name,
+        site = build_site(self.report, self.content, self.today, self.commit, repo,
                           page_size=self.config.page_size)
         site.pages.append(search.search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
         self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
         for page in self.pages.values():
-            files.append(File.generated(config, page.src_uri, content=page.markdown))
+            files.append(File.generated(config, page.src_uri, content=""))  # templates show them
         files.append(File.generated(config, f"{sitenames.GUIDE}.md", content=guide_markdown()))
         self.files = files  # for the sitemap
         return files
@@ -135,17 +152,21 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             full, small = images.published(asset.source)
         except Exception as exc:  # a photo that passed verify() but fails to decode
             file = os.path.relpath(asset.source, self.root)
-            raise Refused(f"{file}: E070 图片已损坏，无法重新编码（{type(exc).__name__}）\n"
-                          "    提示：请重新导出或重新拍摄这张图片后再上传\n") from exc
+            found = diag(file, None, "E070", file=asset.source.name, detail=f"图片已损坏，无法重新编码（{type(exc).__name__}）",
+                         hint="请重新导出或重新拍摄这张图片后再上传")
+            raise Refused(as_text(found)) from exc
         head, _, name = asset.dest.rpartition("/")
         yield asset.dest, full
         yield f"{head}/small/{name}", small
 
     def _refuse(self, exc: Refused) -> None:
-        sys.stderr.write(str(exc))
+        log.error(str(exc))
         raise PluginError("附件图片已损坏，网站没有生成。") from exc
 
     def on_page_markdown(self, markdown, page, config, files):
+        """A page's Markdown is read. For the generated pages only (the guide and the site's
+        own pages), sets ``page.meta`` (title, description, template); the Markdown is returned
+        as it is."""
         data = self.pages.get(page.file.src_uri)
         if data is not None:
             # Meta set here rather than as front matter: no YAML round trip, and the title and
@@ -156,10 +177,17 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         return markdown
 
     def on_nav(self, nav, config, files):
+        """The navigation is built: kept for rendering the matter pages' frame; unchanged."""
         self.nav = nav
         return nav
 
     def on_env(self, env, config, files):
+        """The Jinja2 environment is ready, before MkDocs renders any page.
+
+        Assumes: ``on_files`` kept the matter pages and the QR codes are (being) made. Does:
+        renders every matter page into Material's frame (``fastpages``), hands them to Pagefind
+        in batches and to a thread that writes them into the site folder; MkDocs never sees them.
+        Returns ``env`` unchanged."""
         try:
             qr = self.qr.codes()
         except ForkError as exc:
@@ -171,7 +199,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         # Sorted oldest first, so that pop() hands them over newest first.
         matters = sorted(self.matters, key=lambda p: (search.sort_key(p.context), p.src_uri))
         self.matter_urls = sorted(p.src_uri.removesuffix("index.md") for p in matters)  # for the sitemap
-        self.matters = []  # each page and its context let go once written: 100,000 of them held 2 GB
+        self.matters = []  # each page and its context let go once written: all of them held are gigabytes
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
         self.indexer.expect(len(matters))
         self.writer, rendered = Writer(Path(config.site_dir)), []
@@ -186,19 +214,27 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.indexer.start()
         # Written once Pagefind has all its pages (written earlier, they delayed it), by a thread
         # while MkDocs renders the other pages; not handed to MkDocs, which would hold every page
-        # until the build ends (2 GB at 100,000).
+        # until the build ends (gigabytes on a very large site).
         self.writer.write(rendered)
         return env
 
     def on_page_context(self, context, page, config, nav):
+        """A generated page is about to be rendered: puts its data in ``context["cunwu"]`` for
+        its template; other pages are left as they are."""
         data = self.pages.get(page.file.src_uri)
         if data is not None:
             context["cunwu"] = data.context
         return context
 
     def on_post_build(self, config):
+        """Every page MkDocs renders is written.
+
+        Assumes: the matter pages went to Pagefind and the writer in ``on_env``. Does: lets the
+        records go, merges Pagefind's batches into one index, and waits for
+        the writer and the side work; a photo that does not re-encode (E070) or a failed side
+        process stops the build here."""
         # Every page is written: the records go before the merge of the search index, the largest
-        # thing a build holds (at 100,000 matters, records and index together passed 8 GB).
+        # thing a build holds (on a very large site, records and index together passed the memory bound).
         self.report = self.pages = None
         try:  # search/ finds matters through Pagefind's index, never Material's lunr
             if self.searchable:
@@ -225,6 +261,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             (Path(config.site_dir) / name).write_bytes(data)
 
     def on_build_error(self, error):
+        """The build failed anywhere: stops the second processes, Pagefind and the writer, so
+        that nothing keeps running behind it. Changes nothing."""
         # A failed build must not leave the side process or Pagefind's batches running behind it.
         for worker in (getattr(self, "side", None), getattr(self, "qr", None), getattr(self, "indexer", None),
                        getattr(self, "writer", None)):
@@ -232,5 +270,6 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
                 worker.close()
 
     def on_serve(self, server, config, builder):
+        """``mkdocs serve``: also rebuilds when a record or attachment changes."""
         server.watch(str(self.content))
         return server

@@ -60,8 +60,8 @@ def _emptied(files: list) -> Iterator:
 class Writer:
     """Writes batches of files in a thread, one batch at a time (``write`` waits for the one before).
 
-    Creating a file and its folder is system time: 0.4 to 0.7 ms a page on a small cloud machine's
-    disk, 7 s for 10,000 matter pages. In a thread it overlaps the build's own work."""
+    Creating a file and its folder is system time, dear on a small cloud machine's disk (README,
+    Performance). In a thread it overlaps the build's own work."""
 
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir
@@ -69,8 +69,8 @@ class Writer:
         self.pending: concurrent.futures.Future | None = None
 
     def write(self, files: list[tuple[str, bytes | str]]) -> None:
-        """Write ``files`` and empty the list, each file let go once written (10,000 matter
-        pages are 170 MB): the caller hands it over."""
+        """Write ``files`` and empty the list, each file let go once written (rendered pages are
+        large): the caller hands it over."""
         self.wait()  # no more than two batches held: the one written and the one made
         self.pending = self.pool.submit(write_files, self.site_dir, _emptied(files))
 
@@ -101,7 +101,7 @@ class SideWork:
             return
         # Objects that exist now are left out of garbage collection from here on: a collection
         # writes to every object it looks at, which makes both processes copy the memory they
-        # share (with 100,000 records, gigabytes).
+        # share (on a very large site, gigabytes).
         gc.freeze()
         self.child = start(self._write_when_ready)
         if self.child is None:
@@ -109,7 +109,7 @@ class SideWork:
 
     def _write_when_ready(self) -> None:
         # MkDocs empties the site folder just after on_config: a moment's wait, and then each file
-        # is written as soon as it is made (held until then, 100,000 notices took 600 MB).
+        # is written as soon as it is made (held until then, they took hundreds of MB).
         self.ready.wait()
         write_files(self.site_dir, self.make())
 

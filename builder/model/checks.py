@@ -15,36 +15,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .chinese import cn_date
 from .records import RawRecord, Village
 from .rules import Diagnostic, diag
-from .schema import ID_PATTERN, MEETINGS, STEPS
+from .schema import APPROVAL_LABEL, ID_PATTERN, MEETINGS, STEPS, step_label
 from .settings import Settings
+from .sources import NO_FILES, Files
 from .status import UNANIMOUS, attendance, passed, quorum_met, rejected_step
 from .typecheck import dotted
 from .yamlnodes import line_of
 
-LABELS = {
-    "proposal": "党支部会提议",
-    "deliberation": "“两委”会商议",
-    "review": "党员大会审议",
-    "resolution": "村民代表会议决议",
-    "disclosure": "决议公开",
-    "implementation": "组织实施",
-    "result": "实施结果公开",
-}
-ASSEMBLY_LABEL = "村民会议决议"
-
-
-def step_label(step: str, data: dict) -> str:
-    """The step's name as site.md has it; a resolution is named by the body that made it."""
-    if step == "resolution" and (data.get("resolution") or {}).get("body") == "assembly":
-        return ASSEMBLY_LABEL
-    return LABELS[step]
-
-
 ATTACHMENT_TYPES = {".pdf": b"%PDF", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG",
                     ".webp": b"RIFF"}
 MAX_ATTACHMENT = 10 * 1024 * 1024
+# Pixels of a photo: re-encoding one without its metadata holds it decoded several times over
+# (about 15 bytes a pixel), and the build has to stay within its memory bound.
+MAX_IMAGE_PIXELS = 50_000_000
+LONG_SIDE = 7000  # a 4:3 photo this long on its longer side stays under the limit
 
 
 @dataclass
@@ -55,6 +42,7 @@ class Ctx:
     settings: Settings
     today: dt.date
     content: Path
+    files: Files = NO_FILES  # the attachments, as whoever holds them lets the checks look at them
     out: list[Diagnostic] = field(default_factory=list)
 
     def report(self, code: str, path: tuple = (), /, line: int | None = None, hint: str | None = None,
@@ -166,26 +154,22 @@ def nothing_after_rejection(ctx: Ctx) -> None:
             ctx.report("E032", (step,), rejected=ctx.label(stop), step=ctx.label(step))
 
 
-def _fmt(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 @check("E030")
 def dates_in_order(ctx: Ctx) -> None:
     d = ctx.data
-    chain = [(s, ctx.date(s)) for s in ("proposal", "deliberation", "review", "resolution", "disclosure", "result")]
+    chain = [(s, ctx.date(s)) for s in STEPS if s != "implementation"]  # implementation has no date
     chain = [(s, day) for s, day in chain if day is not None]
     for (prev, pday), (step, day) in zip(chain, chain[1:], strict=False):
         if day < pday:
-            ctx.report("E030", (step, "date"), detail=f"{ctx.label(step)}的日期 {_fmt(day)} 早于前一步"
-                       f"{ctx.label(prev)}的 {_fmt(pday)}")
+            ctx.report("E030", (step, "date"), detail=f"{ctx.label(step)}的日期 {cn_date(day)} 早于前一步"
+                       f"{ctx.label(prev)}的 {cn_date(pday)}")
     disc, res, impl = d.get("disclosure") or {}, d.get("result") or {}, d.get("implementation") or {}
     if "until" in disc and "date" in disc and disc["until"] < disc["date"]:
-        ctx.report("E030", ("disclosure", "until"), detail=f"公示期至 {_fmt(disc['until'])} 早于公示开始 {_fmt(disc['date'])}")
+        ctx.report("E030", ("disclosure", "until"), detail=f"公示期至 {cn_date(disc['until'])} 早于公示开始 {cn_date(disc['date'])}")
     if "completed" in res and "date" in res and res["completed"] > res["date"]:
-        ctx.report("E030", ("result", "completed"), detail=f"完成日期 {_fmt(res['completed'])} 晚于结果公开日期 {_fmt(res['date'])}")
+        ctx.report("E030", ("result", "completed"), detail=f"完成日期 {cn_date(res['completed'])} 晚于结果公开日期 {cn_date(res['date'])}")
     if "start" in impl and "date" in disc and impl["start"] < disc["date"]:
-        ctx.report("E030", ("implementation", "start"), detail=f"实施开始 {_fmt(impl['start'])} 早于决议公开 {_fmt(disc['date'])}",
+        ctx.report("E030", ("implementation", "start"), detail=f"实施开始 {cn_date(impl['start'])} 早于决议公开 {cn_date(disc['date'])}",
                    hint="决议公开之后才能组织实施")
     _updates_in_order(ctx, impl.get("updates") or [])
 
@@ -251,7 +235,7 @@ def _updates_in_order(ctx: Ctx, updates: list) -> None:
         prev, cur = updates[i - 1], updates[i]
         path = ("implementation", "updates", i)
         if "date" in prev and "date" in cur and cur["date"] < prev["date"]:
-            ctx.report("E030", path, detail=f"实施进展第 {i + 1} 条（{_fmt(cur['date'])}）早于前一条（{_fmt(prev['date'])}）",
+            ctx.report("E030", path, detail=f"实施进展第 {i + 1} 条（{cn_date(cur['date'])}）早于前一条（{cn_date(prev['date'])}）",
                        hint="进展按日期先后排列，最新的写在最后")
         if "progress" in prev and "progress" in cur and cur["progress"] < prev["progress"]:
             ctx.report("E030", path, detail=f"实施进度从 {prev['progress']}% 降到了 {cur['progress']}%",
@@ -386,7 +370,7 @@ def disclosed_in_time(ctx: Ctx) -> None:
     res, disc = ctx.date("resolution"), ctx.date("disclosure")
     days = ctx.settings.disclosure_within_days
     if res and disc and (disc - res).days > days:
-        ctx.report("W050", ("disclosure", "date"), resolution=_fmt(res), disclosure=_fmt(disc), days=days)
+        ctx.report("W050", ("disclosure", "date"), resolution=cn_date(res), disclosure=cn_date(disc), days=days)
 
 
 @check("W051")
@@ -394,7 +378,7 @@ def result_in_time(ctx: Ctx) -> None:
     res = ctx.data.get("result") or {}
     days = ctx.settings.result_within_days
     if "completed" in res and "date" in res and (res["date"] - res["completed"]).days > days:
-        ctx.report("W051", ("result", "date"), completed=_fmt(res["completed"]), result=_fmt(res["date"]), days=days)
+        ctx.report("W051", ("result", "date"), completed=cn_date(res["completed"]), result=cn_date(res["date"]), days=days)
 
 
 @check("W052")
@@ -404,7 +388,7 @@ def disclosure_overdue(ctx: Ctx) -> None:
         return
     deadline = res["date"] + dt.timedelta(days=ctx.settings.disclosure_within_days)
     if ctx.today > deadline:
-        ctx.report("W052", ("resolution",), resolution=_fmt(res["date"]), deadline=_fmt(deadline))
+        ctx.report("W052", ("resolution",), resolution=cn_date(res["date"]), deadline=cn_date(deadline))
 
 
 @check("W053")
@@ -414,8 +398,8 @@ def result_overdue(ctx: Ctx) -> None:
         return
     deadline = due + dt.timedelta(days=ctx.settings.result_grace_days)
     if deadline < ctx.today:
-        ctx.report("W053", ("implementation", "due"), due=_fmt(due), days=ctx.settings.result_grace_days,
-                   deadline=_fmt(deadline))
+        ctx.report("W053", ("implementation", "due"), due=cn_date(due), days=ctx.settings.result_grace_days,
+                   deadline=cn_date(deadline))
 
 
 @check("W060")
@@ -607,12 +591,18 @@ def attachments_present(ctx: Ctx) -> None:
         name = item.get("file")
         if name is None:
             continue
-        problem = attachment_problem(folder, name, ctx.content)
+        problem = attachment_problem(folder, name, ctx.files)
         if problem:
             ctx.report("E070", ("attachments", i, "file"), file=name, detail=problem)
 
 
-def attachment_problem(folder: Path, name: str, content: Path) -> str:
+FOUND = {
+    "folder-link": "附件文件夹是一个链接，指向 content/ 之外",
+    "file-link": "是一个链接，指向附件文件夹之外",
+}
+
+
+def attachment_problem(folder: Path, name: str, files: Files) -> str:
     """Why an attachment can't be published, or '' when it can."""
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
         return f"只写文件名，文件须直接放在 {folder.as_posix()}/ 中"
@@ -620,32 +610,27 @@ def attachment_problem(folder: Path, name: str, content: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         return f"类型 {suffix or '（无扩展名）'} 不允许，只能是 pdf、jpg、jpeg、png、webp"
-    if folder.is_symlink() or (folder.exists() and content.resolve() not in folder.resolve().parents):
-        return "附件文件夹是一个链接，指向 content/ 之外"
-    if path.is_symlink() or (path.exists() and folder.resolve() not in path.resolve().parents):
-        return "是一个链接，指向附件文件夹之外"
-    if not path.is_file():
-        return f"找不到文件 {path.as_posix()}"
-    size = path.stat().st_size
-    if size > MAX_ATTACHMENT:
-        return f"文件有 {size / 1024 / 1024:.1f} MB，超过 10 MB"
-    with path.open("rb") as fh:
-        head = fh.read(12)
+    found = files.find(folder, name)
+    if found.state != "file":
+        return FOUND.get(found.state) or f"找不到文件 {path.as_posix()}"
+    if found.size > MAX_ATTACHMENT:
+        return f"文件有 {found.size / 1024 / 1024:.1f} MB，超过 10 MB"
     magic = ATTACHMENT_TYPES[suffix]
-    if not head.startswith(magic) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+    if not found.head.startswith(magic) or (suffix == ".webp" and found.head[8:12] != b"WEBP"):
         return f"文件内容不是 {suffix[1:].upper()} 格式（扩展名与内容不符）"
-    return image_problem(path) if suffix != ".pdf" else ""
+    return image_problem(path, files) if suffix != ".pdf" else ""
 
 
-def image_problem(path: Path) -> str:
-    """A photo must open: the site re-encodes it to remove its location data."""
-    from PIL import Image  # only records with photos pay for the import
-
+def image_problem(path: Path, files: Files) -> str:
+    """A photo must open, and not be too large to re-encode: the site re-encodes it to remove
+    its location data."""
     try:
-        with Image.open(path) as img:
-            img.verify()
-    except Exception as exc:  # Pillow raises many kinds for damaged files; all mean the same here
+        size = files.image_size(path)
+    except Exception as exc:  # decoders raise many kinds for damaged files; all mean the same here
         return f"图片已损坏，无法打开（{type(exc).__name__}）"
+    if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
+        return (f"图片有 {size[0]}×{size[1]} 像素，超过 {MAX_IMAGE_PIXELS // 10_000} 万像素，网站无法处理；"
+                f"请缩小后再上传（例如长边不超过 {LONG_SIDE} 像素）")
     return ""
 
 
@@ -656,9 +641,6 @@ def money(value: Decimal) -> str:
 # -- v1.1 (records.md §8): unanimous votes, online attendance, objections, the township's ------
 #    approval, funding and acceptance. One block, so that it merges apart from the v1 rules.
 
-#: The step name of ``approval`` in messages. The site's label is views/labels.APPROVAL; the
-#: model may not import the views, so tests/validator/test_v11_fields.py checks the two agree.
-APPROVAL_LABEL = "乡镇审核"
 #: An objection to a posted result is to be answered within this many days of the posting.
 OBJECTION_ANSWER_DAYS = 15
 POSTINGS = ("disclosure", "result")
@@ -723,10 +705,10 @@ def _approval_dates(ctx: Ctx) -> None:
         return
     resolution, start = ctx.date("resolution"), (ctx.data.get("implementation") or {}).get("start")
     if resolution and day < resolution:
-        ctx.report("E030", ("approval", "date"), detail=f"乡镇审核日期 {_fmt(day)} 早于{ctx.label('resolution')}的 "
-                   f"{_fmt(resolution)}", hint="决议通过后才能报乡镇审核，请核对审核意见上的日期")
+        ctx.report("E030", ("approval", "date"), detail=f"乡镇审核日期 {cn_date(day)} 早于{ctx.label('resolution')}的 "
+                   f"{cn_date(resolution)}", hint="决议通过后才能报乡镇审核，请核对审核意见上的日期")
     if start and day > start:
-        ctx.report("E030", ("approval", "date"), detail=f"乡镇审核日期 {_fmt(day)} 晚于实施开始 {_fmt(start)}",
+        ctx.report("E030", ("approval", "date"), detail=f"乡镇审核日期 {cn_date(day)} 晚于实施开始 {cn_date(start)}",
                    hint="乡镇审核应在开工之前；请核对审核日期和实施开始日期")
 
 
@@ -736,10 +718,10 @@ def _objection_dates(ctx: Ctx, step: str) -> None:
         raised, answered = item.get("date"), item.get("answered")
         if raised and posted and raised < posted:
             ctx.report("E030", (step, "objections", i, "date"), detail=f"{ctx.label(step)}的第 {i + 1} 条异议提出于 "
-                       f"{_fmt(raised)}，早于公开的日期 {_fmt(posted)}", hint="异议是公开之后收到的，请核对日期")
+                       f"{cn_date(raised)}，早于公开的日期 {cn_date(posted)}", hint="异议是公开之后收到的，请核对日期")
         if raised and answered and answered < raised:
             ctx.report("E030", (step, "objections", i, "answered"), detail=f"{ctx.label(step)}的第 {i + 1} 条异议的"
-                       f"答复日期 {_fmt(answered)} 早于提出日期 {_fmt(raised)}", hint="先有异议，后有答复，请核对日期")
+                       f"答复日期 {cn_date(answered)} 早于提出日期 {cn_date(raised)}", hint="先有异议，后有答复，请核对日期")
 
 
 def _acceptance_dates(ctx: Ctx) -> None:
@@ -749,10 +731,10 @@ def _acceptance_dates(ctx: Ctx) -> None:
         return
     at = ("result", "acceptance", "date")
     if "completed" in result and day < result["completed"]:
-        ctx.report("E030", at, detail=f"验收日期 {_fmt(day)} 早于完成日期 {_fmt(result['completed'])}",
+        ctx.report("E030", at, detail=f"验收日期 {cn_date(day)} 早于完成日期 {cn_date(result['completed'])}",
                    hint="完工之后才能验收，请核对验收日期和完成日期")
     if "date" in result and day > result["date"]:
-        ctx.report("E030", at, detail=f"验收日期 {_fmt(day)} 晚于结果公开日期 {_fmt(result['date'])}",
+        ctx.report("E030", at, detail=f"验收日期 {cn_date(day)} 晚于结果公开日期 {cn_date(result['date'])}",
                    hint="验收之后再公开实施结果；请核对日期")
 
 
@@ -793,8 +775,8 @@ def objections_answered(ctx: Ctx) -> None:
         for i, item in objections(ctx, step):
             # Half an answer, or an objection without its date or words, is E010's to report.
             if not {"response", "answered"} & set(item) and "date" in item and "summary" in item:
-                ctx.report("W054", (step, "objections", i), step=ctx.label(step), date=_fmt(item["date"]),
-                           summary=item["summary"][:30], when=when, deadline=_fmt(deadline))
+                ctx.report("W054", (step, "objections", i), step=ctx.label(step), date=cn_date(item["date"]),
+                           summary=item["summary"][:30], when=when, deadline=cn_date(deadline))
 
 
 @check("W061")

@@ -1,14 +1,13 @@
-"""Loading: files on disk to raw records (values with line marks), and the village registry.
+"""Loading: a file's bytes to a raw record (values with line marks), and the village registry.
 
-Nothing here judges a record beyond whether it can be read at all (E001–E005, E002 for YAML,
-E090 for the registry); the rules come later.
+Nothing here judges a record beyond whether it can be read at all (E001–E003, E002 for YAML,
+E090 for the registry); the rules come later. Nothing here reads the disk: ``disk`` does, and
+checks what only the disk can tell (E004, E005).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,6 @@ from .typecheck import check_map
 from .yamlnodes import MAX_DEPTH, MAX_NODES, DuplicateKey, TooComplex, build, line_of, safe_compose, values
 
 MAX_RECORD_BYTES = 1024 * 1024
-REGISTRY = "villages.yml"
 
 
 @dataclass
@@ -47,7 +45,7 @@ class RawRecord:
     def lines(self) -> dict:
         """The line of every key: ``("resolution", "votes")`` → 1-based line. Only a record with
         something to report needs them, so they are worked out on first use (recording them for
-        every record cost a tenth of the validation)."""
+        every record was a noticeable part of validation: README, Performance)."""
         if self._lines is None:
             self._lines = {}
             if self.front:
@@ -69,28 +67,6 @@ class Village:
     supervision: dict = field(default_factory=dict)  # supervision_contact, supervision_phone: public
 
 
-def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it.
-    The file itself is not resolved, so a symbolic link is shown as the link, not its target."""
-    if not path.is_absolute():
-        return str(path)
-    full = os.path.join(_real(os.path.dirname(path)), path.name)
-    cwd = _real(os.getcwd())
-    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
-    return full[len(prefix):] if full.startswith(prefix) else str(path)
-
-
-def real_path(path: Path) -> Path:
-    """``path.resolve()`` for a file that is not itself a link, resolving its folder only once."""
-    return Path(_real(os.path.abspath(os.path.dirname(path)))) / path.name
-
-
-@functools.lru_cache(maxsize=4096)
-def _real(folder: str) -> str:
-    """An absolute folder with its links resolved: once per folder rather than once per file."""
-    return os.path.realpath(folder)
-
-
 def _decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
     if b"\x00" in data:
         return None, diag(file, None, "E001", detail="这是二进制文件，不是文本",
@@ -108,41 +84,24 @@ def _decode(data: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def read_record(path: Path, content: Path) -> tuple[RawRecord | None, list[Diagnostic]]:
-    """Read one record file; on failure return the reason instead."""
-    file = display(path)
-    problem = _unsafe(path, content)
-    if problem:
-        return None, [diag(file, None, "E005", detail=problem)]
-    try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            return None, [diag(file, None, "E004", size=f"{size / 1024 / 1024:.1f} MB")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [diag(file, None, "E005", detail=f"无法读取文件：{exc.strerror}")]
-    text, problem_diag = _decode(raw, file)
+def too_large(file: str, size: int) -> Diagnostic:
+    return diag(file, None, "E004", size=f"{size / 1024 / 1024:.1f} MB")
+
+
+def parse_record(file: str, path: Path, data: bytes) -> tuple[RawRecord | None, list[Diagnostic]]:
+    """One record file's bytes to a raw record; on failure the reason instead."""
+    if len(data) > MAX_RECORD_BYTES:
+        return None, [too_large(file, len(data))]
+    text, problem_diag = _decode(data, file)
     if problem_diag:
         return None, [problem_diag]
     controls = control_chars(text, file)
     if controls:
         return None, controls
     rec = RawRecord(file, path, path.parent.name, path.stem, text)
-    # Hashed now, from the bytes just read: reading 10,000 files again to show it cost 1 s.
-    rec.sha256 = hashlib.sha256(raw).hexdigest()
+    # Hashed now, from the bytes as read: the site shows it, and reading every file again costs.
+    rec.sha256 = hashlib.sha256(data).hexdigest()
     return rec, parse_front_matter(rec)
-
-
-def _unsafe(path: Path, content: Path) -> str:
-    if path.is_symlink():
-        target = path.resolve()
-        inside = content.resolve() in target.parents
-        where = "content/ 之内的其他文件" if inside else "content/ 之外"
-        what = "文件夹" if target.is_dir() else "记录"
-        return f"{what}是一个符号链接，指向 {where}（{target.name}）"
-    if not path.is_file():
-        return "不是普通文件"
-    return ""
 
 
 def control_chars(text: str, file: str, first_line: int = 1) -> list[Diagnostic]:
@@ -336,14 +295,12 @@ def _unreadable(problems: list[Diagnostic], villages: dict | None = None) -> tup
     return registry, problems
 
 
-def load_villages(content: Path) -> tuple[Registry, list[Diagnostic]]:
-    """Read ``villages.yml``; every problem is E090 (E007 for a control character) and leaves
-    the registry empty or partial."""
-    path = content / REGISTRY
-    file = display(path)
-    if not path.is_file():
-        return Registry(), [diag(file, None, "E090", detail=f"找不到村庄登记文件 {file}", hint=_registry_hint(content))]
-    raw = path.read_bytes()
+def parse_villages(file: str, raw: bytes | None, missing: Diagnostic | None = None) -> tuple[Registry, list[Diagnostic]]:
+    """``villages.yml``'s bytes (None: there is no such file; ``missing`` then says so, with what
+    the folder holds instead) to the registry; every problem is E090 (E007 for a control
+    character) and leaves the registry empty or partial."""
+    if raw is None:
+        return Registry(), [missing or diag(file, None, "E090", detail=f"找不到村庄登记文件 {file}")]
     text, bad = _decode(raw, file)
     if bad:
         return _unreadable([diag(file, bad.line, "E090", detail="villages.yml " + bad.message, hint=bad.hint)])
@@ -356,12 +313,6 @@ def load_villages(content: Path) -> tuple[Registry, list[Diagnostic]]:
                                  hint=problem.hint)])
     villages, problems = _registry(data, lines, file)
     return _unreadable(problems, villages) if problems else (Registry(villages), [])
-
-
-def _registry_hint(content: Path) -> str | None:
-    """A file that was meant to be villages.yml (``villages.yaml``, ``Villages.yml.txt``)."""
-    near = sorted(p.name for p in content.glob("*") if p.is_file() and p.name.lower().startswith("villages"))
-    return f"content/ 中有 {near[0]}，请把它改名为 {REGISTRY}" if near else None
 
 
 def _registry(data: Any, lines: dict, file: str) -> tuple[dict[str, Village], list[Diagnostic]]:
@@ -408,91 +359,3 @@ def _village(entry: Any, i: int, lines: dict, file: str,
     counts = {k: v for k, v in clean.items() if k not in ("id", "name", "township", *SUPERVISION)}
     return Village(clean["id"], clean["name"], clean.get("township", ""), counts, line_of(lines, path),
                    supervision), own
-
-
-def find_records(content: Path) -> list[Path]:
-    """Every ``*.md`` below ``content``, in a stable order (the build must be reproducible).
-
-    A folder that is a symbolic link is listed too, not walked, so that it is refused (E005)
-    rather than silently left out."""
-    found = []
-    for root, dirs, files in os.walk(content):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root) / d for d in dirs if (Path(root) / d).is_symlink()]
-        found += [Path(root) / f for f in sorted(files) if f.endswith(".md")]
-    return found
-
-
-# A file that is meant to be a record: its name starts with an id (2026-007.md.txt, 2026-008.MD,
-# 2026-009), or it is a text or Markdown file by its extension. Other files in a village folder
-# (Thumbs.db, a stray photo) are not records; attachments live in <village>/<id>/ and are not
-# looked at here.
-_ID_START = re.compile(r"^\s*(\d{4})\s*[-_－—]\s*(\d{1,3})(?!\d)")
-_TEXT_TYPES = {"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".text", ".yml", ".yaml"}
-_ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".webp"}
-_ID_LINE = re.compile(r"^id:\s*[\"']?(\d{4}-\d{3})\b", re.M)
-
-
-def misnamed_records(content: Path) -> list[Diagnostic]:
-    """E006 for every file in ``content`` or a village folder that looks like a record but does
-    not end in ``.md``: it would be neither checked nor published, without a word."""
-    out: list[Diagnostic] = []
-    try:
-        top = sorted(content.iterdir())
-    except OSError:
-        return out
-    for entry in top:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            out += [d for f in sorted(entry.iterdir()) if (d := misnamed(f, content)) is not None]
-        elif entry.name != REGISTRY and _ID_START.match(entry.name) and (d := misnamed(entry, content)) is not None:
-            out.append(d)
-    return out
-
-
-def misnamed(path: Path, content: Path) -> Diagnostic | None:
-    """E006 when ``path`` (in a village folder) looks like a record but is not named ``*.md``."""
-    name = path.name
-    if name.endswith(".md") or name.startswith(".") or not path.is_file():
-        return None
-    stem, suffix = _split(name)
-    m = _ID_START.match(name)
-    if (m is None and suffix not in _TEXT_TYPES) or suffix in _ATTACHMENT_TYPES:
-        return None  # not a record; an attachment out of place is E070's, when a record lists it
-    record_id = f"{m[1]}-{int(m[2]):03d}" if m else _id_inside(path)
-    village = path.parent.name if path.parent != content else "村代码"
-    right = f"{record_id}.md" if record_id else "编号.md（例如 2026-007.md）"
-    file = display(path)
-    if suffix not in _TEXT_TYPES:
-        return diag(file, None, "E006", name=name, detail=f"记录必须是 .md 文本文件，不能是 {suffix} 文件",
-                    hint=f"把内容复制到一个 UTF-8 文本文件中，保存为 content/{village}/{right}")
-    if path.parent == content:
-        return diag(file, None, "E006", name=name, detail="记录没有放在村文件夹中，也不以 .md 结尾",
-                    hint=f"请把文件移到 content/村代码/ 文件夹中，并改名为 {right}")
-    if record_id and (path.parent / right).exists():
-        return diag(file, None, "E006", name=name, detail=f"编号与已有的 {right} 相同，但不以 .md 结尾",
-                    hint=f"如果是同一条记录的旧稿或副本，请合并到 {right} 后删除 {name}")
-    return diag(file, None, "E006", name=name, detail="记录文件必须以 .md 结尾（小写）",
-                hint=f"请把文件改名为 {right}" + ("（注意“隐藏已知文件类型的扩展名”时，真实的文件名可能多了 .txt）"
-                                                 if name.lower().endswith(".txt") else ""))
-
-
-def _split(name: str) -> tuple[str, str]:
-    """A name's stem and its last extension, lower case and without spaces around it."""
-    clean = name.strip().rstrip(".")
-    dot = clean.rfind(".")
-    if dot <= 0:
-        return clean, ""
-    return clean[:dot], clean[dot:].strip().lower()
-
-
-def _id_inside(path: Path) -> str:
-    """The id a text file gives itself on an ``id:`` line, or ''."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
-        return ""
-    m = _ID_LINE.search(head)
-    return m[1] if m else ""

@@ -9,7 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STEPS = ("proposal", "deliberation", "review", "resolution", "disclosure", "implementation", "result")
-MEETINGS = ("proposal", "deliberation", "review", "resolution")
+MEETINGS = STEPS[:4]  # the steps that are meetings: attendance, quorum, votes
+# The steps' names (records.md §1): the diagnostics use them, and so does every page.
+STEP_LABELS = {
+    "proposal": "党支部会提议",
+    "deliberation": "“两委”会商议",
+    "review": "党员大会审议",
+    "resolution": "村民代表会议决议",
+    "disclosure": "决议公开",
+    "implementation": "组织实施",
+    "result": "实施结果公开",
+}
+ASSEMBLY_LABEL = "村民会议决议"  # a resolution made by the villagers' assembly instead
+APPROVAL_LABEL = "乡镇审核"  # v1.1 `approval`: the township's review, between disclosure and implementation
+
+
+def step_label(step: str, data: dict) -> str:
+    """The step's name as site.md has it; a resolution is named by the body that made it."""
+    if step == "resolution" and (data.get("resolution") or {}).get("body") == "assembly":
+        return ASSEMBLY_LABEL
+    return STEP_LABELS[step]
 
 CATEGORIES = {
     "land": "土地承包与流转",

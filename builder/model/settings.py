@@ -1,7 +1,8 @@
-"""Site settings that the rules depend on: deadlines and the public phone numbers.
+"""Site settings that the rules depend on: deadlines and the public phone numbers, as plain data.
 
-They live in the ``cunwu`` plugin's block of ``mkdocs.yml``; the validator reads the same
-block, so a check on the command line and the build agree.
+They live in the ``cunwu`` plugin's block of ``mkdocs.yml``: the plugin hands its block to
+``Settings.from_mapping`` and the command line reads the same block (``builder.config``), so a
+check on the command line and the build agree. The defaults are written here only.
 """
 
 from __future__ import annotations
@@ -10,11 +11,6 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field, fields
-from pathlib import Path
-
-import yaml
-
-PLUGIN = "cunwu"
 
 
 @dataclass(frozen=True)
@@ -43,35 +39,7 @@ class Settings:
         return cls(**values)
 
 
-class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags; they are not ours to run."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def load_settings(config: Path | None) -> Settings:
-    """Settings from a mkdocs.yml; defaults when there is none."""
-    if config is None:
-        config = Path("mkdocs.yml")
-        if not config.is_file():
-            return Settings()
-    try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Lenient) or {}
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{config} 不是有效的 YAML：{exc}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"{config} 应为 MkDocs 的设置文件（若干“键: 值”）")
-    plugins = data.get("plugins") or []
-    if isinstance(plugins, dict):  # MkDocs also takes `plugins:` as a mapping of name to options
-        plugins = [plugins]
-    for entry in plugins:
-        if isinstance(entry, dict) and PLUGIN in entry:
-            options = entry[PLUGIN] or {}
-            if not isinstance(options, dict):
-                raise ValueError(f"{config} 中 {PLUGIN} 插件的设置应为若干“键: 值”")
-            return Settings.from_mapping(options)
-    return Settings()
+DEFAULTS = Settings()
 
 
 def build_date(value: str | None = None) -> dt.date:

@@ -1,4 +1,5 @@
-"""``python -m builder new``: a complete record skeleton, written from the model in ``schema.py``.
+"""A complete record skeleton, written from the model in ``schema.py`` (``python -m builder new``
+writes it to a file: ``builder.new``; the guide page shows it).
 
 Every key of the model appears, each with its meaning as a Chinese comment. The first step
 (党支部会提议) is filled in with example values and today's date, so the new file passes the
@@ -13,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from pathlib import Path
 
 import yaml
 
-from .schema import CATEGORIES, RECORD, STEPS, VILLAGE_PATTERN, F
+from .schema import CATEGORIES, RECORD, STEPS, F
 
 #: Steps and keys written as live YAML; everything else is commented out.
 LIVE = {"id", "title", "village", "category", "proposal"}
@@ -138,67 +138,3 @@ def skeleton_text(record_id: str, village: str, title: str, today: dt.date) -> s
         lines += _field(name, spec, values.get(name), 0, live)
     lines += ["---", BODY]
     return "\n".join(lines)
-
-
-def next_id(folder: Path, year: int) -> str:
-    """The first number after every record or attachment folder of ``year`` in ``folder``."""
-    used = [0]
-    if folder.is_dir():
-        pattern = re.compile(rf"^{year:04d}-(\d{{3}})(?:\.md)?$")
-        used += [int(m[1]) for p in folder.iterdir() if (m := pattern.match(p.name))]
-    number = max(used) + 1
-    if number > 999:
-        raise _usage(f"{folder.as_posix()} 中 {year} 年的编号已用到 999，无法再新建")
-    return f"{year:04d}-{number:03d}"
-
-
-def _usage(message: str) -> Exception:
-    from ..cli import UsageError
-
-    return UsageError(message)
-
-
-def write_new(content: Path, village: str, title: str, year: int) -> Path:
-    """Write ``content/<village>/<year>-<next NNN>.md`` and return its path.
-
-    Refuses (``cli.UsageError``, exit code 2) an unknown village, a title the validator would
-    refuse, or a skeleton that for any reason would not pass the validator."""
-    from .records import load_villages
-    from .settings import build_date, load_settings
-    from .validate import validate
-
-    if not content.is_dir():
-        raise _usage(f"找不到 content 文件夹 {content.as_posix()}")
-    villages, problems = load_villages(content)
-    if village not in villages:
-        if not re.fullmatch(VILLAGE_PATTERN.strip("^$"), village):
-            why = f"村代码“{village}”格式不对：只能用小写字母、数字和连字符"
-        else:
-            why = f"村代码“{village}”没有在 {(content / 'villages.yml').as_posix()} 中登记"
-        known = "、".join(f"{v.id}（{v.name}）" for v in villages.values()) or "（暂无）"
-        extra = "；villages.yml 本身有错误，请先运行 python -m builder validate" if problems else ""
-        raise _usage(f"{why}。已登记的村：{known}{extra}")
-    title = title.strip()
-    limit = RECORD["title"].max_len
-    if not title or "\n" in title or "\r" in title:
-        raise _usage("标题不能为空，也不能换行")
-    if len(title) > limit:
-        raise _usage(f"标题有 {len(title)} 个字，最多 {limit} 个")
-    if not 1000 <= year <= 9999:
-        raise _usage(f"年份 {year} 不对，应为四位数")
-
-    today = build_date(None)
-    folder = content / village
-    folder.mkdir(exist_ok=True)
-    record_id = next_id(folder, year)
-    path = folder / f"{record_id}.md"
-    with path.open("x", encoding="utf-8", newline="\n") as fh:
-        fh.write(skeleton_text(record_id, village, title, today))
-
-    report = validate(content, load_settings(None), today, [path])
-    errors = [d for d in report.diagnostics if d.severity == "error"]
-    if errors:
-        path.unlink()
-        found = "；".join(f"{d.code} {d.message}" for d in errors)
-        raise _usage(f"新记录没有通过检查，未写入：{found}")
-    return path

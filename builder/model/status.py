@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .schema import MEETINGS
 from .settings import Settings
 
 STATUSES = {
@@ -18,7 +19,6 @@ STATUSES = {
     "completed": "已办结",
 }
 OVERDUE = ("disclosure_overdue", "result_overdue")
-MEETINGS = ("proposal", "deliberation", "review", "resolution")
 
 
 UNANIMOUS = "unanimous"  # v1.1 (records.md §8): ``votes: unanimous``, everyone present voted for

@@ -1,71 +1,36 @@
-"""The pipeline without MkDocs: find files → read → type-check → rules → derive status.
+"""The pipeline: a content folder's bytes → read → type-check → rules → derive status → report.
 
-Used by the command line and by the MkDocs plugin alike, so both report the same thing.
+A pure function of (the files' bytes, the villages, the settings, today): it starts no process
+or thread, switches nothing, writes nothing and reads no disk (the attachments are looked at
+through the ``files`` it is given). The command line and the MkDocs plugin run it through
+``engine.parallel``, which reads the folder and may share the records between two processes;
+an editor in a browser runs it on files it holds in memory. All of them report the same thing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
-from ..engine.fork import ForkError, start
 from .checks import Ctx, run_checks
-from .records import RawRecord, Village, display, find_records, load_villages, misnamed_records, read_record, real_path
+from .records import RawRecord, Village, parse_record, parse_villages
+from .report import Record, Report
 from .rules import ERROR, Diagnostic, diag
 from .schema import RECORD
 from .settings import Settings
-from .status import Derived, derive
+from .sources import NO_FILES, Files, Source, Sources, misplaced
+from .status import derive
 from .typecheck import check_map
 from .yamlnodes import line_of
 
-
-@dataclass
-class Record:
-    """A record that passed every error check: what the site is built from."""
-
-    raw: RawRecord
-    data: dict
-    derived: Derived
-    warnings: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def village(self) -> str:
-        return self.data["village"]
-
-    @property
-    def id(self) -> str:
-        return self.data["id"]
-
-    @property
-    def sha256(self) -> str:
-        """Of the file's bytes as committed: shown on the matter page and in the manifest."""
-        return self.raw.sha256
-
-
-@dataclass
-class Report:
-    villages: dict[str, Village] = field(default_factory=dict)
-    records: list[Record] = field(default_factory=list)
-    checked: int = 0
-    parsed: dict[Path, RawRecord] = field(default_factory=dict)  # resolved path -> readable record
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(d.severity == ERROR for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.diagnostics) - self.errors
+# What checking one file gives: the key it is known by (links resolved), the record as read,
+# the record if it passed, and every diagnostic.
+Checked = tuple[Path, RawRecord | None, Record | None, list[Diagnostic]]
 
 
 def check_record(raw: RawRecord, villages: dict[str, Village], settings: Settings, today: dt.date,
-                 content: Path) -> tuple[dict, list[Diagnostic]]:
+                 content: Path, files: Files = NO_FILES) -> tuple[dict, list[Diagnostic]]:
     """Type-check and run every rule on one parsed record."""
     out: list[Diagnostic] = []
 
@@ -73,51 +38,40 @@ def check_record(raw: RawRecord, villages: dict[str, Village], settings: Setting
         out.append(diag(raw.file, line_of(raw.lines, path), code, hint=hint, **fields))
 
     clean = check_map(RECORD, raw.data, (), report)
-    ctx = Ctx(raw, clean, villages, settings, today, content)
+    ctx = Ctx(raw, clean, villages, settings, today, content, files)
     out += run_checks(ctx)
     return clean, out
 
 
-def _placement(path: Path, content: Path, file: str) -> Diagnostic | None:
-    rel = path.relative_to(content)
-    if len(rel.parts) != 2:
-        return diag(file, None, "E022", detail=f"记录 {rel.as_posix()} 没有直接放在某个村的文件夹中",
-                    hint="记录放在 content/村代码/编号.md；附件文件夹中只能放 pdf 和图片")
-    return None
+def _placement(source: Source, root: Path) -> Diagnostic:
+    rel = source.path.relative_to(root)
+    return diag(source.file, None, "E022", detail=f"记录 {rel.as_posix()} 没有直接放在某个村的文件夹中",
+                hint="记录放在 content/村代码/编号.md；附件文件夹中只能放 pdf 和图片")
 
 
-def validate(content: Path, settings: Settings, today: dt.date, only: list[Path] | None = None) -> Report:
-    """Check ``content`` (or just the ``only`` files in it); never raises on bad input."""
-    with _no_cyclic_gc():
-        return _validate(content, settings, today, only)
+def check_source(source: Source, root: Path, villages: dict[str, Village], settings: Settings, today: dt.date,
+                 files: Files = NO_FILES) -> Checked:
+    """One record file, from its bytes to its verdict."""
+    if source.problem is not None:
+        return source.key, None, None, [source.problem]
+    if misplaced(source.path, root):
+        return source.key, None, None, [_placement(source, root)]
+    raw, problems = parse_record(source.file, source.path, source.data or b"")
+    if raw is None or problems:
+        return source.key, None, None, problems
+    clean, problems = check_record(raw, villages, settings, today, root, files)
+    if any(d.severity == ERROR for d in problems):
+        return source.key, raw, None, problems
+    return source.key, raw, Record(raw, clean, derive(clean, today, settings), problems), problems
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while records pile up. Every record kept adds a few
-    hundred containers, and each full collection walks all of them again: with 10,000 records
-    that was a third of the time. Reading records makes no reference cycles worth collecting."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _validate(content: Path, settings: Settings, today: dt.date, only: list[Path] | None) -> Report:
-    report = Report()
-    report.villages, problems = load_villages(content)
-    report.diagnostics += problems
-    if only is None:
-        report.diagnostics += misnamed_records(content)
-    paths = list(only if only is not None else find_records(content))
-    for path, (raw, record, found) in zip(paths, _check_all(paths, content, report.villages, settings, today),
-                                          strict=True):
+def assemble(villages: dict[str, Village], registry_problems: list[Diagnostic], checked: Iterable[Checked]) -> Report:
+    """The report of files checked one by one, in the order given; diagnostics sorted by place."""
+    report = Report(villages=villages, diagnostics=list(registry_problems))
+    for key, raw, record, found in checked:
         report.checked += 1
         if raw is not None:
-            report.parsed[real_path(path)] = raw  # a record read is never a link (E005)
+            report.parsed[key] = raw
         if record is not None:
             report.records.append(record)
         report.diagnostics += found
@@ -125,47 +79,8 @@ def _validate(content: Path, settings: Settings, today: dt.date, only: list[Path
     return report
 
 
-PARALLEL_FROM = 2_000  # records; below this a second process costs more than it saves
-SHARE = 0.55  # of the records checked here: the other process also has to pickle its results
-
-
-def _check_all(paths: list[Path], content: Path, villages: dict[str, Village], settings: Settings,
-               today: dt.date) -> list[tuple[RawRecord | None, Record | None, list[Diagnostic]]]:
-    """``_one`` for each path, in order. A large site is checked by two processes at once: each
-    record is checked on its own, and a machine with two cores does it in 60 % of the time."""
-    cut = int(len(paths) * SHARE)
-    theirs = None
-    if len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
-        theirs = start(lambda: _many(paths[cut:], content, villages, settings, today))
-    if theirs is None:  # a small site, one core, or no fork here
-        return _many(paths, content, villages, settings, today)
-    try:
-        mine = _many(paths[:cut], content, villages, settings, today)
-    except BaseException:
-        theirs.terminate()
-        raise
-    try:
-        return mine + theirs.result()
-    except ForkError as exc:
-        raise RuntimeError(f"检查记录的第二个进程出错：\n{exc}") from exc
-
-
-def _many(paths: list[Path], content: Path, villages: dict[str, Village], settings: Settings,
-          today: dt.date) -> list[tuple[RawRecord | None, Record | None, list[Diagnostic]]]:
-    return [_one(path, content, villages, settings, today) for path in paths]
-
-
-def _one(path: Path, content: Path, villages: dict[str, Village], settings: Settings,
-         today: dt.date) -> tuple[RawRecord | None, Record | None, list[Diagnostic]]:
-    file = display(path)
-    misplaced = None if path.is_symlink() else _placement(path, content, file)
-    if misplaced:
-        return None, None, [misplaced]
-    raw, problems = read_record(path, content)
-    if raw is None or problems:
-        return None, None, problems
-    clean, problems = check_record(raw, villages, settings, today, content)
-    raw.text = ""  # only the checks read the whole text: not kept (nor sent between processes)
-    if any(d.severity == ERROR for d in problems):
-        return raw, None, problems
-    return raw, Record(raw, clean, derive(clean, today, settings), problems), problems
+def validate(sources: Sources, settings: Settings, today: dt.date, files: Files = NO_FILES) -> Report:
+    """Check every record of ``sources``; never raises on bad input."""
+    villages, problems = parse_villages(sources.registry.file, sources.registry.data, sources.registry.problem)
+    return assemble(villages, problems + sources.problems, (check_source(s, sources.root, villages, settings, today, files)
+                                         for s in sources.records))

@@ -9,27 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model.checks import step_label
-from ..model.schema import CATEGORIES, MEETINGS
+from ..model.report import Record
+from ..model.schema import CATEGORIES, MEETINGS, STEPS, step_label
 from ..model.status import OVERDUE, STATUSES, UNANIMOUS, passed, quorum_met
-from ..model.validate import Record
 from . import labels
+from .labels import DUE, MARKS, NEXT, UNTIL
 from .text import cn_date, render, wan, yuan
 
-BODIES = {"representatives": "村民代表会议", "assembly": "村民会议"}
-MARKS = {  # state -> (symbol, word): the word is always shown, never colour alone
-    "done": ("✓", "已完成"),
-    "rejected": ("✗", "未通过"),
-    "pending": ("○", "待办"),
-    "overdue": ("!", "逾期"),
-    "current": ("…", "进行中"),
-    "stopped": ("—", "已终止"),
-}
-NEXT = {
-    "proposal": "党支部会提议", "deliberation": "“两委”会商议", "review": "党员大会审议",
-    "resolution": "村民代表会议或村民会议决议", "disclosure": "决议公开", "until": "公示期满",
-    "result": "实施结果公开",
-}
+# The stepper's rows: the 4+2 steps, with the township's review (records.md §8) between the
+# disclosure and the implementation, where it happens.
+STEPPER = (*STEPS[:STEPS.index("implementation")], "approval", *STEPS[STEPS.index("implementation"):])
 
 
 def url_of(record: Record) -> str:
@@ -92,8 +81,7 @@ def steps(record: Record) -> list[Step]:
     d, status = record.data, record.derived.status
     out: list[Step] = []
     stopped = False
-    for key in ("proposal", "deliberation", "review", "resolution", "disclosure", "approval", "implementation",
-                "result"):
+    for key in STEPPER:
         s = d.get(key)
         if key == "approval":  # v1.1: optional, so shown only when there (v1 pages stay as they were)
             if s is not None:
@@ -114,14 +102,14 @@ def steps(record: Record) -> list[Step]:
                 stopped = True
             out.append(Step(key, label, state, cn_date(s["date"]), facts, bars, html))
         elif key == "disclosure":
-            facts = [f"公示期至 {cn_date(s['until'])}", "公开方式：" + "、".join(s["channels"])]
+            facts = [f"{UNTIL} {cn_date(s['until'])}", "公开方式：" + "、".join(s["channels"])]
             out.append(Step(key, label, "done", cn_date(s["date"]), facts, None, render(s.get("notes")),
                             objections(s.get("objections"))))
         elif key == "implementation":
             facts = [f"负责：{s['responsible']}"] if s.get("responsible") else []
             if s.get("start"):
                 facts.append(f"开始 {cn_date(s['start'])}")
-            facts.append(f"计划完成 {cn_date(s['due'])}")
+            facts.append(f"{DUE} {cn_date(s['due'])}")
             state = "done" if "result" in d else ("overdue" if status == "result_overdue" else "current")
             out.append(Step(key, label, state, cn_date(s.get("start")), facts))
         else:
@@ -199,7 +187,7 @@ def next_due(record: Record, today: dt.date) -> str:
         late = (today - (der.disclosure_deadline or der.result_deadline or der.next_date)).days
         return f"{what}已逾期 {late} 天（期限 {cn_date(der.disclosure_deadline or der.result_deadline)}）"
     when = "今天" if days == 0 else (f"还有 {days} 天" if days > 0 else f"已过 {-days} 天")
-    verb = "公示期至" if der.next_label == "until" else f"下一步：{what}，期限"
+    verb = UNTIL if der.next_label == "until" else f"下一步：{what}，期限"
     return f"{verb} {cn_date(der.next_date)}（{when}）"
 
 
@@ -227,8 +215,7 @@ def money(record: Record) -> dict | None:
 def latest_date(record: Record) -> dt.date | None:
     """The date of the furthest step reached: what lists show and sort by."""
     d = record.data
-    return next((d[k]["date"] for k in ("result", "disclosure", "resolution", "review", "deliberation", "proposal")
-                 if k in d and "date" in d[k]), None)
+    return next((d[k]["date"] for k in reversed(STEPS) if k in d and "date" in d[k]), None)
 
 
 def summary_line(record: Record) -> dict:

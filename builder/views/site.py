@@ -16,18 +16,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..model import sitenames
-from ..model.checks import LABELS
 from ..model.records import Village
-from ..model.schema import CATEGORIES, MEETINGS
+from ..model.report import Record, Report
+from ..model.schema import CATEGORIES, MEETINGS, STEP_LABELS
 from ..model.status import OVERDUE, STATUSES, passed
-from ..model.validate import Record, Report
 from . import city, labels, present
+from .labels import BODIES, STEP_SHORT
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
 from .text import cn_date, render, wan, yuan
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
-# In statistics a resolution may come from either body, so it is just "决议".
-STEP_SHORT = {**LABELS, "resolution": "决议"}
 
 
 @dataclass
@@ -37,21 +35,17 @@ class Page:
     title: str
     description: str
     context: dict
-    markdown: str = ""  # page body for pages written as Markdown (the guide)
 
 
 @dataclass
 class Asset:
     dest: str  # site-relative path
-    content: bytes | None = None
-    source: Path | None = None  # copy of a file on disk
+    source: Path  # the file on disk it is published from
     image: bool = False  # to be re-encoded without metadata, with a phone-size copy
 
 
 @dataclass
 class Site:
-    today: dt.date
-    commit: str
     pages: list[Page] = field(default_factory=list)
 
 
@@ -77,7 +71,6 @@ def attachments(record: Record, content: Path) -> list[dict]:
         }
         if entry["image"]:
             entry["small_url"] = f"{url_of(record)}files/small/{quote(item['file'])}"
-            entry["small_dest"] = f"{url_of(record)}files/small/{item['file']}"
         out.append(entry)
     return out
 
@@ -113,7 +106,7 @@ def notice_context(record: Record, village: Village, today: dt.date) -> dict:
     d = record.data
     res = d.get("resolution") or {}
     att, votes = res.get("attendance") or {}, res.get("votes") or {}
-    body = {"representatives": "村民代表会议", "assembly": "村民会议"}.get(res.get("body", ""), "")
+    body = BODIES.get(res.get("body", ""), "")
     kind = "result" if "result" in d else "resolution"
     title = d["title"].removeprefix("关于").removesuffix("的事项").removesuffix("事项")
     heading = f"关于{title}实施结果的公告" if kind == "result" else f"关于{title}的决议公告"
@@ -149,7 +142,7 @@ def notice_v11(record: Record) -> dict:
     d = record.data
     res, result, approval = d.get("resolution") or {}, d.get("result") or {}, d.get("approval")
     # A result notice names the posting each objection was raised against; a resolution notice has one.
-    where = {step: LABELS[step] + "：" if "result" in d else "" for step in ("disclosure", "result")}
+    where = {step: STEP_LABELS[step] + "：" if "result" in d else "" for step in ("disclosure", "result")}
     later: list[dict] = []
     if found := present.objections((d.get("disclosure") or {}).get("objections")):
         later.append({"where": where["disclosure"], "objections": found})
@@ -230,10 +223,10 @@ def record_order(record: Record) -> tuple[str, str]:
 
 
 def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
-               site_name: str, page_size: int = city.PAGE_SIZE) -> Site:
+               page_size: int = city.PAGE_SIZE) -> Site:
     """Every page and file of the site, in a stable order. With several townships there is a
     township level (home → township → village → matter); with one, home → village → matter."""
-    site = Site(today, commit)
+    site = Site()
     records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
     for r in records:

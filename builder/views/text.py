@@ -6,7 +6,6 @@ shown as text (never run) and links may only lead to web, mail or phone addresse
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from xml.etree import ElementTree as ET
@@ -14,6 +13,10 @@ from xml.etree import ElementTree as ET
 import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+from ..model.chinese import cn_date
+
+__all__ = ["cn_date", "render", "wan", "yuan"]
 
 _SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]*(?:[/?#]|$))", re.I)
 
@@ -63,10 +66,6 @@ def render(text: str | None) -> Markup:
         return Markup("\n".join(f"<p>{p}</p>" for p in paragraphs))
     _md.reset()
     return Markup(_md.convert(text))
-
-
-def cn_date(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def yuan(value: Decimal | int | float | None) -> str:

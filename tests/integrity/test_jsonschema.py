@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from builder.engine.parallel import validate_content as validate
 from builder.model.checks import Ctx, run_checks
 from builder.model.jsonschema import dumps, record_schema
 from builder.model.records import RawRecord, Village, parse_front_matter
 from builder.model.schema import RECORD
 from builder.model.settings import Settings
 from builder.model.typecheck import check_map
-from builder.model.validate import validate
 
 from .conftest import DISCLOSED, ROOT, make_content
 
@@ -95,7 +95,7 @@ def test_sample_records_validate(validator) -> None:
 
 
 def test_skeleton_validates(validator, tmp_path, monkeypatch) -> None:
-    from builder.model.skeleton import write_new
+    from builder.new import write_new
 
     monkeypatch.setenv("CUNWU_TODAY", "2024-04-01")
     path = write_new(make_content(tmp_path), "dongwang", "事项", 2024)

@@ -10,10 +10,11 @@ import pytest
 import yaml
 
 from builder.cli import UsageError
+from builder.engine.parallel import validate_content as validate
 from builder.model.schema import RECORD, F
 from builder.model.settings import Settings
-from builder.model.skeleton import skeleton_text, write_new
-from builder.model.validate import validate
+from builder.model.skeleton import skeleton_text
+from builder.new import write_new
 
 from .conftest import DISCLOSED, PDF, TODAY, make_content, run_cli
 

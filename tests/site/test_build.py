@@ -217,7 +217,7 @@ def test_a_damaged_photo_is_refused_not_crashed_on(tmp_path: Path, fork_from: st
     photo.write_bytes(photo.read_bytes()[:2000])  # a JPEG cut short, as an interrupted upload leaves it
     done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site", CUNWU_FORK_FROM=fork_from)
     assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert "E070 图片已损坏" in done.stderr and "dongliu/2025-002/road-after.jpg" in done.stderr
+    assert "E070 附件 road-after.jpg：图片已损坏" in done.stderr and "dongliu/2025-002/road-after.jpg" in done.stderr
     assert "提示：请重新导出或重新拍摄这张图片后再上传" in done.stderr and "附件图片已损坏，网站没有生成" in done.stderr
 
 

@@ -11,10 +11,10 @@ from vkit import ROOT
 
 from benchmarks.generate import generate
 from benchmarks.run import main as bench_main
+from builder.engine.parallel import validate_content as validate
 from builder.model.schema import CATEGORIES
 from builder.model.settings import Settings
 from builder.model.status import STATUSES
-from builder.model.validate import validate
 
 TODAY = dt.date(2026, 11, 20)
 

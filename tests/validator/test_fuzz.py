@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vkit import PDF, TODAY, VILLAGE, base_record, cli, dump, record_text
 
+from builder.engine.parallel import validate_content as validate
 from builder.model import yamlnodes
 from builder.model.rules import RULES
 from builder.model.schema import RECORD
 from builder.model.settings import Settings
 from builder.model.status import STATUSES
-from builder.model.validate import validate
 from builder.model.yamlnodes import DuplicateKey, TooComplex, build, compose
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

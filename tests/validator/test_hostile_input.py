@@ -198,7 +198,7 @@ def test_deep_record_in_the_second_process(tmp_path, monkeypatch: pytest.MonkeyP
     import shutil
     from pathlib import Path
 
-    from builder.model import validate as v
+    from builder.engine import parallel as v
     from builder.model.settings import Settings
 
     content = tmp_path / "content"
@@ -207,7 +207,7 @@ def test_deep_record_in_the_second_process(tmp_path, monkeypatch: pytest.MonkeyP
     last.write_text(last.read_text(encoding="utf-8").replace("title:", "title: " + "[" * 50000 + "\nx:", 1),
                     encoding="utf-8")
     monkeypatch.setattr(v, "PARALLEL_FROM", 10)
-    report = v.validate(content, Settings(), dt.date(2026, 11, 20))
+    report = v.validate_content(content, Settings(), dt.date(2026, 11, 20))
     assert [(d.file.endswith(last.name), d.code) for d in report.diagnostics if d.severity == "error"] == \
         [(True, "E002")]
 

@@ -363,7 +363,7 @@ def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch: pytes
     import shutil
     from pathlib import Path
 
-    from builder.model import validate as v
+    from builder.engine import parallel as v
     from builder.model.settings import Settings
 
     content = tmp_path / "content"
@@ -372,9 +372,9 @@ def test_two_processes_report_exactly_what_one_does(tmp_path, monkeypatch: pytes
     last.write_text(last.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")
     today = dt.date(2026, 11, 20)
     monkeypatch.setattr(v, "PARALLEL_FROM", 10)
-    two = v.validate(content, Settings(), today)
+    two = v.validate_content(content, Settings(), today)
     monkeypatch.setattr(v, "PARALLEL_FROM", 10**9)
-    one = v.validate(content, Settings(), today)
+    one = v.validate_content(content, Settings(), today)
     assert two.diagnostics == one.diagnostics and any(d.code == "E002" for d in two.diagnostics)
     assert [(r.village, r.id, r.data, r.derived) for r in two.records] == \
         [(r.village, r.id, r.data, r.derived) for r in one.records]

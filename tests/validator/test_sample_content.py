@@ -7,10 +7,10 @@ import json
 
 from vkit import ROOT, cli
 
+from builder.engine.parallel import validate_content as validate
 from builder.model.schema import CATEGORIES
 from builder.model.settings import Settings
 from builder.model.status import STATUSES
-from builder.model.validate import validate
 
 SAMPLE_DAY = dt.date(2026, 11, 20)  # the demo site's build date (Makefile CUNWU_TODAY)
 

@@ -12,11 +12,9 @@ import pytest
 from test_rule_codes import Case, drop, expected_lines, put, run_case, votes
 from vkit import TODAY, Raw, Site, base_record, codes, key_line, of, text_of
 
-from builder.model.checks import APPROVAL_LABEL
 from builder.model.rules import RULES
 from builder.model.settings import Settings
 from builder.model.status import derive, passed
-from builder.views import labels
 
 D = dt.date
 M = Decimal
@@ -276,6 +274,3 @@ def test_clean_data_keeps_the_words(site: Site) -> None:
     [record] = site.validate(today=TODAY).records
     assert record.data["review"]["votes"] == "unanimous" and record.data["disclosure"]["objections"] == "none"
 
-
-def test_the_model_and_the_site_call_the_approval_the_same() -> None:
-    assert APPROVAL_LABEL == labels.APPROVAL

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import yaml
 
+from builder.engine.parallel import validate_content as validate
+from builder.model.report import Report
 from builder.model.settings import Settings
-from builder.model.validate import Report, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2024, 12, 31)
