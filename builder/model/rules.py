@@ -133,7 +133,8 @@ RULES: dict[str, Rule] = {
              "file: ../其他/扫描件.pdf", "file: 决议公告.pdf"),
         Rule("E080", ERROR, "已公开的内容被修改却没有修订记录",
              "已公开的{step}与 {base} 中的版本不同，但没有新增修订记录",
-             "公开后的内容如需更改，请在 corrections 末尾新增一条 {{date: 今天, reason: 更改原因}}",
+             "公开后的内容如需更改，请在 corrections 末尾新增一条 {{date: 今天, reason: 更改原因}}"
+             "（公示期间收到的异议和后来的答复可以直接补上，不算更改）",
              "直接改动已公开的实际支出", "改动并新增 corrections 条目"),
         Rule("E081", ERROR, "已公开的记录被删除",
              "已在 {base} 中公开的记录 {file} 被删除",

@@ -145,3 +145,58 @@ def test_removed_disclosed_step_is_e080(based: Repo) -> None:
     errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
     assert rc == 1 and [d["code"] for d in errors] == ["E080"], report
     assert "决议公开" in errors[0]["message"]
+
+
+OBJECTION = "  objections:\n    - {date: 2024-03-18, summary: 第三组对路线有异议}\n"
+ANSWERED = ("  objections:\n    - {date: 2024-03-18, summary: 第三组对路线有异议, response: 已现场核实并调整, "
+            "answered: 2024-03-20}\n")
+UNTIL = "  until: 2024-03-23\n  channels: [公开栏, 微信群]\n"
+
+
+def _post(repo: Repo, objections: str) -> None:
+    path = repo.root / RECORD
+    text = path.read_text(encoding="utf-8")
+    start = text.index(UNTIL) + len(UNTIL)
+    end = text.index("---\n村东")
+    path.write_text(text[:start] + objections + text[end:], encoding="utf-8")
+
+
+@pytest.mark.parametrize("later", [OBJECTION, ANSWERED, "  objections: none\n"])
+def test_what_a_notice_period_adds_needs_no_correction(based: Repo, later: str) -> None:
+    """Objections raised during the notice period, and their answers, are its record, not a change."""
+    _post(based, later)
+    rc, report = check(based)
+    assert (rc, report["errors"]) == (0, 0), report  # W054 may say an objection waits for its answer
+
+
+def test_an_answer_given_later_needs_no_correction(based: Repo) -> None:
+    _post(based, OBJECTION)
+    based.commit("收到异议")
+    based.git("tag", "-f", "base")
+    _post(based, ANSWERED)
+    rc, report = check(based)
+    assert (rc, report["errors"]) == (0, 0), report  # W054 may say an objection waits for its answer
+
+
+@pytest.mark.parametrize("later", [
+    "",  # the objection on record dropped
+    OBJECTION.replace("第三组对路线有异议", "第三组无异议"),  # reworded
+    "  objections: none\n",  # "none" where an objection was on record
+    OBJECTION.replace("2024-03-18", "2024-03-19"),  # its date moved
+])
+def test_rewriting_an_objection_on_record_is_e080(based: Repo, later: str) -> None:
+    _post(based, OBJECTION)
+    based.commit("收到异议")
+    based.git("tag", "-f", "base")
+    _post(based, later)
+    rc, report = check(based)
+    assert (rc, [c for c in codes(report) if c.startswith("E")]) == (1, ["E080"]), report
+
+
+def test_changing_an_answer_on_record_is_e080(based: Repo) -> None:
+    _post(based, ANSWERED)
+    based.commit("异议已答复")
+    based.git("tag", "-f", "base")
+    _post(based, ANSWERED.replace("已现场核实并调整", "不予调整"))
+    rc, report = check(based)
+    assert (rc, [c for c in codes(report) if c.startswith("E")]) == (1, ["E080"]), report
