@@ -71,13 +71,26 @@ def _money(value: Decimal | None) -> str:
     return f"{value:.2f}" if value is not None else ""
 
 
+# What makes Excel (and LibreOffice) read a cell as a formula: OWASP's list for CSV injection.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell Excel shows as text, never runs: one starting like a formula gets a leading ``'``
+    (OWASP). Applied to every cell alike, whatever its column: the cells that could start so are
+    text typed by a secretary (title, village name); dates, ids and amounts start with a digit
+    (amounts are never negative in valid data, so no number loses its sign to this)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def matters_csv(records: list[Record], names: dict[str, str], today: dt.date, commit: str) -> bytes:
     """UTF-8 with BOM and Chinese headers, so Excel on Windows opens it as it is."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([label for label, _ in CSV_COLUMNS] + ["生成日期", "源提交"])
     for r in records:
-        writer.writerow([get(r, names.get(r.village, r.village)) for _, get in CSV_COLUMNS] + [today.isoformat(), commit])
+        row = [get(r, names.get(r.village, r.village)) for _, get in CSV_COLUMNS] + [today.isoformat(), commit]
+        writer.writerow([csv_cell(cell) for cell in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
