@@ -21,6 +21,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
+from ..model.textshape import markdown_hazard
+
 _SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
@@ -72,8 +74,9 @@ _cleaner = nh3.Cleaner(
 
 # Text with none of these characters, and no line that Markdown reads as a block, comes out of
 # Markdown as plain paragraphs: most record text is like that, and Markdown costs 0.25 ms a call
-# (10 s of a 10,000-record build).
-_INLINE = re.compile(r"[*_`\[\]<>&\\|!#~\"'=\t]|https?:|www\.|^[ ]|[ ]$|^\s*(?:[-+]|\d+[.)])(?:\s|$)|^-+$", re.M)
+# (10 s of a 10,000-record build). Linear: no part of it runs past the end of a line ("^\s*" did,
+# across every blank line below it).
+_INLINE = re.compile(r"[*_`\[\]<>&\\|!#~\"'=\t]|https?:|www\.|^[ ]|[ ]$|^[^\S\n]*(?:[-+]|\d+[.)])(?:\s|$)|^-+$", re.M)
 
 
 def render(text: str | None) -> Markup:
@@ -82,13 +85,23 @@ def render(text: str | None) -> Markup:
         return Markup("")
     text = str(text)
     if not _INLINE.search(text):
-        paragraphs = [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
-        return Markup("\n").join(_PARAGRAPH.format(p) for p in paragraphs)
+        return Markup("\n").join(_PARAGRAPH.format(p) for p in _paragraphs(text))
+    if markdown_hazard(text):  # too long or too deeply nested for Markdown: W071 has said so
+        return plain(text)
     _md.reset()
     return Markup(_cleaner.clean(_md.convert(text)))
 
 
-_PARAGRAPH = Markup("<p>{}</p>")  # text without markup characters (_INLINE), escaped all the same
+def plain(text: str) -> Markup:
+    """Text shown as typed, escaped: paragraphs at blank lines, each line on its own line."""
+    return Markup("\n").join(_PARAGRAPH.format(Markup("<br>\n").join(p.split("\n"))) for p in _paragraphs(text))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
+
+
+_PARAGRAPH = Markup("<p>{}</p>")  # the text put in is escaped (the fast path's has nothing to escape)
 
 
 def cn_date(value: dt.date | None) -> str:
