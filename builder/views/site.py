@@ -21,7 +21,7 @@ from ..model.schema import CATEGORIES, MEETINGS
 from ..model.status import OVERDUE, STATUSES, passed
 from ..model.validate import Record, Report
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
-from .text import cn_date, render, wan, yuan
+from .text import cn_date, one_line, render, wan, yuan
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 # In statistics a resolution may come from either body, so it is just "决议".
@@ -36,6 +36,11 @@ class Page:
     description: str
     context: dict
     markdown: str = ""  # page body for pages written as Markdown (the guide)
+
+    def __post_init__(self) -> None:
+        # <title>, Open Graph cards and the header hold one line: a title typed over two lines
+        # (YAML's "|") must not put line breaks, tabs or runs of spaces there.
+        self.title, self.description = one_line(self.title), one_line(self.description)
 
 
 @dataclass

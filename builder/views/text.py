@@ -104,6 +104,12 @@ def _paragraphs(text: str) -> list[str]:
 _PARAGRAPH = Markup("<p>{}</p>")  # the text put in is escaped (the fast path's has nothing to escape)
 
 
+def one_line(text: str) -> str:
+    """Text for a single line (a page's title, a card's description): whitespace runs, line
+    breaks included, become one space."""
+    return " ".join(text.split())
+
+
 def cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
