@@ -1,8 +1,8 @@
 """Whether a text is too much for Markdown to lay out, decided in one linear pass.
 
 Python-Markdown is quadratic or recursive on some shapes of text. Each ``[`` makes it scan ahead
-for the ``]`` that closes it, and each backtick, ``*``, ``_`` or ``<`` for its partner, to the end
-of the paragraph when there is none; each heading or rule line inside a paragraph makes it copy
+for the ``]`` that closes it, and each backtick for its partner, to the end of the paragraph when
+there is none; each heading or rule line inside a paragraph makes it copy
 the rest of that paragraph again; each ``>`` or list marker opening a line is one more level of
 recursion (about 50,000 nested ``[`` crashed the interpreter). A record may hold 1 MB of text.
 So before Markdown sees a text, ``markdown_hazard`` bounds that work from a few counts; a text
@@ -29,7 +29,7 @@ _MARKER = re.compile(r">|[-+*]|\d{1,9}[.)]")
 # Lines after which Markdown splits a paragraph and parses the rest again: "# heading", and
 # setext underlines and rules ("---", "===", "* * *").
 _SPLITTING_LINE = re.compile(r"^(?:[ ]{0,3}#|[ ]{0,3}[-=*_][-=*_ \t]*$)", re.M)
-_SCANNING = "[`*_<"  # each may start a scan for its partner
+_SCANNING = "[`"  # each may start a scan for its partner ("*", "_" and "<" measured linear)
 
 
 def markdown_hazard(text: str) -> str | None:
@@ -39,7 +39,7 @@ def markdown_hazard(text: str) -> str | None:
     if _nesting(text) > MAX_NESTING:
         return f"有一行开头的“>”或列表符号超过 {MAX_NESTING} 层"
     if _work(text) > MAX_WORK:
-        return "有一段太长，其中的方括号、星号、反引号、标题或分隔线太多"
+        return "有一段太长，其中的方括号“[”、反引号“`”、标题或分隔线太多"
     return None
 
 

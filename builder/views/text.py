@@ -19,7 +19,7 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model.textshape import markdown_hazard
 
@@ -85,7 +85,7 @@ def render(text: str | None) -> Markup:
         return Markup("")
     text = str(text)
     if not _INLINE.search(text):
-        return Markup("\n").join(_PARAGRAPH.format(p) for p in _paragraphs(text))
+        return _paragraphs(text, "\n")
     if markdown_hazard(text):  # too long or too deeply nested for Markdown: W071 has said so
         return plain(text)
     _md.reset()
@@ -94,14 +94,18 @@ def render(text: str | None) -> Markup:
 
 def plain(text: str) -> Markup:
     """Text shown as typed, escaped: paragraphs at blank lines, each line on its own line."""
-    return Markup("\n").join(_PARAGRAPH.format(Markup("<br>\n").join(p.split("\n"))) for p in _paragraphs(text))
+    return _paragraphs(text, "<br>\n")
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", text.strip("\n")) if p.strip()]
+def _paragraphs(text: str, line_break: str) -> Markup:
+    # The text is escaped as a whole first (escaping adds no line breaks), then cut into
+    # paragraphs: a record of 300,000 short paragraphs spent 14 s in a Markup.format for each.
+    escaped = str(escape(text.strip("\n")))
+    paragraphs = [p.strip("\n") for p in _BLANK_LINE.split(escaped) if p.strip()]
+    return Markup("\n".join(f"<p>{p.replace(chr(10), line_break)}</p>" for p in paragraphs))
 
 
-_PARAGRAPH = Markup("<p>{}</p>")  # the text put in is escaped (the fast path's has nothing to escape)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def one_line(text: str) -> str:
