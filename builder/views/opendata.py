@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 
 from ..model.schema import CATEGORIES
@@ -108,7 +109,7 @@ def feed(records: list[Record], names: dict[str, str], site_url: str, site_name:
     events.sort(key=lambda e: (e[0], e[3].village, e[3].id, e[1]), reverse=True)
     fg = FeedGenerator()
     fg.id(base + "feed.xml")
-    fg.title(f"{site_name}：决议和实施结果公开")
+    fg.title(_xml(f"{site_name}：决议和实施结果公开"))
     fg.subtitle(f"生成日期 {today.isoformat()}，源提交 {commit}")
     fg.link(href=base, rel="alternate")
     fg.link(href=base + "feed.xml", rel="self")
@@ -118,11 +119,21 @@ def feed(records: list[Record], names: dict[str, str], site_url: str, site_name:
     for day, step, word, r in reversed(events[:100]):
         entry = fg.add_entry()
         entry.id(f"{base}{url_of(r)}#{step}")
-        entry.title(f"【{word}】{names.get(r.village, r.village)} · {r.data['title']}")
+        entry.title(_xml(f"【{word}】{names.get(r.village, r.village)} · {r.data['title']}"))
         entry.link(href=f"{base}{url_of(r)}")
         entry.updated(_stamp(day))
-        entry.summary(r.data.get("summary") or r.data["title"])
+        entry.summary(_xml(r.data.get("summary") or r.data["title"]))
     return fg.atom_str(pretty=True)
+
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates):
+# lxml refuses it and the build stopped. The validator should refuse such text first; the feed
+# leaves it out rather than fail.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _stamp(day: dt.date) -> dt.datetime:
