@@ -71,6 +71,27 @@ def source_commit(root: Path) -> str:
     return out.stdout.strip() if out.returncode == 0 else "unknown"
 
 
+def our_templates(custom_dir: str | None) -> frozenset[str]:
+    """The names of the templates in our ``overrides`` folder, as Jinja names them."""
+    if not custom_dir:
+        return frozenset()
+    root = Path(custom_dir)
+    return frozenset(p.relative_to(root).as_posix() for p in root.rglob("*.html") if "assets" not in p.parts)
+
+
+def autoescape_ours(env, custom_dir: str | None) -> None:
+    """Every template of ours escapes what it prints, by construction; Material's never do.
+
+    MkDocs' Jinja environment has autoescape off, and Material relies on it (``page.content`` is a
+    plain ``str``); a template of ours that forgot its ``{% autoescape true %}`` once printed record
+    titles raw. Jinja decides per template name when it compiles a template, so each template
+    found in our folder is compiled escaping, and a new one is without anyone remembering to."""
+    ours = our_templates(custom_dir)
+    env.autoescape = lambda name: name in ours
+    if env.cache is not None:  # nothing is compiled before on_env; emptied in case a plugin did
+        env.cache.clear()
+
+
 class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_config(self, config):
         """First event: the configuration is validated, the site folder not yet emptied.
@@ -187,7 +208,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         Assumes: ``on_files`` kept the matter pages and the QR codes are (being) made. Does:
         renders every matter page into Material's frame (``fastpages``), hands them to Pagefind
         in batches and to a thread that writes them into the site folder; MkDocs never sees them.
-        Returns ``env`` unchanged."""
+        Makes every template of ours (``overrides/``) escape what it prints; Material's stay as
+        they are. Returns ``env``."""
+        autoescape_ours(env, config.theme.custom_dir)
         try:
             qr = self.qr.codes()
         except ForkError as exc:

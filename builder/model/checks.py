@@ -18,10 +18,11 @@ from pathlib import Path
 from .chinese import cn_date
 from .records import RawRecord, Village
 from .rules import Diagnostic, diag
-from .schema import APPROVAL_LABEL, ID_PATTERN, MEETINGS, STEPS, step_label
+from .schema import APPROVAL_LABEL, ID_PATTERN, MEETINGS, RECORD, STEPS, step_label
 from .settings import Settings
 from .sources import NO_FILES, Files
 from .status import UNANIMOUS, attendance, passed, quorum_met, rejected_step
+from .textshape import markdown_hazard
 from .typecheck import dotted
 from .yamlnodes import line_of
 
@@ -577,6 +578,31 @@ def no_raw_html(ctx: Ctx) -> None:
         if m and (m[0].endswith(">") or m[0] == "<!--" or m[0].startswith("<!")):
             where = "正文" if number >= ctx.rec.body_line else "信息区"
             ctx.report("W070", line=number, field=where, tag=m[0][:40])
+
+
+def _markdown_texts(fields: dict, data: dict, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text field the site lays out as Markdown (schema kind "text"), with its path."""
+    for key, f in fields.items():
+        value = data.get(key)
+        if f.kind == "text" and isinstance(value, str):
+            yield path + (key,), value
+        elif f.kind == "map" and isinstance(value, dict):
+            yield from _markdown_texts(f.fields, value, path + (key,))
+        elif f.kind == "list" and f.item is not None and f.item.kind == "map" and isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield from _markdown_texts(f.item.fields, item, path + (key, i))
+
+
+@check("W071")
+def markdown_in_bounds(ctx: Ctx) -> None:
+    for path, value in _markdown_texts(RECORD, ctx.data):
+        reason = markdown_hazard(value)
+        if reason:
+            ctx.report("W071", path, field=dotted(path), reason=reason)
+    reason = markdown_hazard(ctx.rec.body or "")
+    if reason:
+        ctx.report("W071", line=ctx.rec.body_line, field="正文", reason=reason)
 
 
 # -- attachments -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 
 from ..model import sitenames
@@ -131,13 +132,26 @@ def _money(value: Decimal | None) -> str:
     return f"{value:.2f}" if value is not None else ""
 
 
+# What makes Excel (and LibreOffice) read a cell as a formula: OWASP's list for CSV injection.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell Excel shows as text, never runs: one starting like a formula gets a leading ``'``
+    (OWASP). Applied to every cell alike, whatever its column: the cells that could start so are
+    text typed by a secretary (title, village name); dates, ids and amounts start with a digit
+    (amounts are never negative in valid data, so no number loses its sign to this)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def matters_csv(records: list[Record], names: dict[str, str], today: dt.date, commit: str) -> bytes:
     """UTF-8 with BOM and Chinese headers, so Excel on Windows opens it as it is."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([label for label, _ in CSV_COLUMNS] + ["生成日期", "源提交"])
     for r in records:
-        writer.writerow([get(r, names.get(r.village, r.village)) for _, get in CSV_COLUMNS] + [today.isoformat(), commit])
+        row = [get(r, names.get(r.village, r.village)) for _, get in CSV_COLUMNS] + [today.isoformat(), commit]
+        writer.writerow([csv_cell(cell) for cell in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -155,7 +169,7 @@ def feed(records: list[Record], names: dict[str, str], site_url: str, site_name:
     events.sort(key=lambda e: (e[0], e[3].village, e[3].id, e[1]), reverse=True)
     fg = FeedGenerator()
     fg.id(base + sitenames.FEED)
-    fg.title(f"{site_name}：决议和实施结果公开")
+    fg.title(_xml(f"{site_name}：决议和实施结果公开"))
     fg.subtitle(f"生成日期 {today.isoformat()}，源提交 {commit}")
     fg.link(href=base, rel="alternate")
     fg.link(href=base + sitenames.FEED, rel="self")
@@ -165,11 +179,21 @@ def feed(records: list[Record], names: dict[str, str], site_url: str, site_name:
     for day, step, word, r in reversed(events[:100]):
         entry = fg.add_entry()
         entry.id(f"{base}{url_of(r)}#{step}")
-        entry.title(f"【{word}】{names.get(r.village, r.village)} · {r.data['title']}")
+        entry.title(_xml(f"【{word}】{names.get(r.village, r.village)} · {r.data['title']}"))
         entry.link(href=f"{base}{url_of(r)}")
         entry.updated(_stamp(day))
-        entry.summary(r.data.get("summary") or r.data["title"])
+        entry.summary(_xml(r.data.get("summary") or r.data["title"]))
     return fg.atom_str(pretty=True)
+
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates):
+# lxml refuses it and the build stopped. The validator should refuse such text first; the feed
+# leaves it out rather than fail.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _stamp(day: dt.date) -> dt.datetime:

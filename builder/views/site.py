@@ -23,7 +23,7 @@ from ..model.status import OVERDUE, STATUSES, passed
 from . import city, labels, present
 from .labels import BODIES, STEP_SHORT
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
-from .text import cn_date, render, wan, yuan
+from .text import cn_date, one_line, render, wan, yuan
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 
@@ -35,6 +35,11 @@ class Page:
     title: str
     description: str
     context: dict
+
+    def __post_init__(self) -> None:
+        # <title>, Open Graph cards and the header hold one line: a title typed over two lines
+        # (YAML's "|") must not put line breaks, tabs or runs of spaces there.
+        self.title, self.description = one_line(self.title), one_line(self.description)
 
 
 @dataclass

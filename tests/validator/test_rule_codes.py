@@ -414,7 +414,7 @@ def test_near_miss_passes(site: Site, name: str) -> None:
 def test_every_code_is_covered() -> None:
     covered = {c.code for c in FAIL.values()}
     covered |= {"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E090", "W040", "W050", "W051", "W052", "W053", "W060",
-                "W070"}  # tested below, in test_loading.py and in test_hostile_input.py
+                "W070", "W071"}  # tested below, in test_loading.py, test_hostile_input.py and test_markdown_bounds.py
     covered |= {"W054", "W061"}  # records.md §8 (v1.1): test_v11_fields.py
     assert set(RULES) - {"E080", "E081"} <= covered
 

@@ -1,0 +1,112 @@
+"""Property test: arbitrary text (markup, entities, control and invisible characters, long runs
+of brackets, stars and newlines) in every text field of a record and in villages.yml. ``validate``
+accepts it or refuses it with codes, in seconds, never a traceback; the records it accepts build
+with a real ``mkdocs build``, and no page of the site holds a tag, event handler or script link
+that came from them. Several records share one site per example: a build costs seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from buildkit import copy_content, mkdocs_build, write_config
+from hostilekit import PAYLOADS, site_problems
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from validator.vkit import TODAY, Site, base_record
+
+from builder.engine.parallel import validate_content as validate
+from builder.model.settings import Settings
+
+RECORDS = 3  # per site
+FIELDS = [  # every text field of a record (spec §3), as paths
+    ("title",), ("summary",), ("proposal", "notes"), ("deliberation", "notes"), ("review", "notes"),
+    ("resolution", "notes"), ("resolution", "text"), ("disclosure", "notes"), ("disclosure", "channels", 0),
+    ("implementation", "responsible"), ("implementation", "updates", 0, "note"), ("result", "summary"),
+    ("result", "channels", 0), ("attachments", 0, "title"), ("corrections", 0, "reason"),
+]
+ODD = ["&amp;", "&#0;", "&#x202e;", "&lt;", "\u200b", "\u00a0", "\ufeff", "\u202e", "\x00", "\x01", "\x07", "\x0b",
+       "\x1b", "\x7f", "\x85", "\u2028", "\r\n", "\r", "\t", "{{", "}}", "{%", "---", "#", ": ", "- ", "'", '"', "|",
+       ">", "\\", "<!--", "]]>", "中文"]
+pieces = st.sampled_from(PAYLOADS + ODD)
+runs = st.builds(lambda c, n: c * n, st.sampled_from(["[", "*", "\n", "`", ">", "-\n", "1. ", "&#", "](", "_"]),
+                 st.integers(1, 20_000))
+
+
+# Arbitrary text from ASCII, CJK and Chinese punctuation; the pieces above add the rest. Other
+# scripts wait for the search index reader: a word Pagefind also keeps in a folded form ("Café",
+# Hangul) stops the build ("Pagefind 索引格式不认识", engine/search.py); the xfail test below holds it.
+letters = (st.characters(max_codepoint=0x7F) | st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+           | st.sampled_from("，。：；、“”（）【】　…—"))
+texts = st.lists(pieces | runs | st.text(alphabet=letters, max_size=12), max_size=5).map("".join)
+
+
+LIMITS = {("title",): 80, ("summary",): 200}  # longer is E012, which the model tests
+
+
+def _put(rec: dict, path: tuple, value: str | None) -> None:
+    """The field's own text followed by ``value`` (None: left as it is), within its length limit."""
+    node = rec
+    for part in path[:-1]:
+        node = node[part]
+    if value is not None:
+        old = node[path[-1]] if isinstance(node, list) else node.get(path[-1], "")
+        node[path[-1]] = (old + value)[:LIMITS.get(path, 10**9)]
+
+
+def _write(site: Site, fields: list[list[str]], bodies: list[str]) -> list[Path]:
+    paths = []
+    for i in range(RECORDS):
+        rec = base_record()
+        rec["id"] = f"2024-{i + 1:03d}"
+        for path, value in zip(FIELDS, fields[i], strict=True):
+            _put(rec, path, value)
+        paths.append(site.write(rec, body=bodies[i]))
+    return paths
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(fields=st.lists(st.lists(st.none() | texts, min_size=len(FIELDS), max_size=len(FIELDS)),
+                       min_size=RECORDS, max_size=RECORDS),
+       bodies=st.lists(texts, min_size=RECORDS, max_size=RECORDS), name=texts, township=texts)
+def test_any_text_is_refused_with_a_code_or_published_inert(fields, bodies, name, township) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="cunwu-fuzz-"))
+    try:
+        site = Site(tmp)
+        site.villages[0].update(name="东王村" + name, township=township)
+        site.write_villages()
+        paths = _write(site, fields, bodies)
+        start = time.perf_counter()
+        report = validate(site.content, Settings(), TODAY)
+        assert time.perf_counter() - start < 10
+        assert all(re.fullmatch(r"[EW]\d{3}", d.code) for d in report.diagnostics)
+        refused = {Path(d.file).resolve() for d in report.diagnostics if d.code.startswith("E")}
+        kept = [p for p in paths if p.resolve() not in refused]
+        if not kept or any(Path(d.file).name == "villages.yml" and d.code.startswith("E") for d in report.diagnostics):
+            return  # everything refused with its reason: nothing to build
+        for p in paths:
+            if p not in kept:
+                p.unlink()
+        out = tmp / "site"
+        done = mkdocs_build(write_config(tmp, site.content), out, today=TODAY.isoformat())
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert site_problems(out) == {}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+
+@pytest.mark.xfail(strict=True, reason="search index reader: Pagefind keeps folded forms of such words (lane of "
+                   "issue 14, engine/search.py)")
+@pytest.mark.parametrize("word", ["Café", "읛"])
+def test_a_word_of_another_script_builds(tmp_path: Path, word: str) -> None:
+    content = copy_content(tmp_path)
+    record = content / "dongliu/2025-003.md"
+    record.write_text(record.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+    done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site")
+    assert done.returncode == 0, done.stderr[-500:]
