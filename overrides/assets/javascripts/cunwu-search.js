@@ -226,7 +226,7 @@
 
   // One Pagefind phrase search per run typed. Matters holding every run come first, then those
   // holding some (most runs first); within each, Pagefind's order: newest first (a phrase found
-  // scores the same everywhere, and pages are numbered newest first: builder/engine/pagefind.py).
+  // scores the same everywhere, and pages are numbered newest first: builder/engine/pagefind_index.py).
   function find(pf, words, opts) {
     return Promise.all(words.map(function (w) {
       return pf.search('"' + tokens(w).join(" ") + '"', opts).then(function (res) { return res.results; });
@@ -290,7 +290,7 @@
     say("正在搜索…");
     return load().then(function (pf) {
       if (!words.length) {
-        // Pages are numbered newest first (builder/engine/pagefind.py), the order of a search without words.
+        // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
         return pf.search(null, { filters: f }).then(function (res) {
           return res.results.map(function (r) { return { r: r, hits: 0 }; });
         });
