@@ -26,8 +26,8 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
-from array import array
 from pathlib import Path
 
 import cbor2
@@ -167,9 +167,9 @@ def _write(folder: Path, prefix: str, suffix: str, digits: int, value) -> str:
     return _save(folder, prefix, suffix, digits, SIGNATURE + cbor2.dumps(value))
 
 
-# One page of a word as merge holds it: (page, positions, meta positions); the numbers are kept
-# in arrays (4 bytes each, not a Python int's 28): at 10,000 matters there are millions.
-Place = tuple[int, array, array]
+# One page of a word as merge holds it: (page, number of positions, the CBOR bytes of its
+# positions and meta positions, as Pagefind wrote them).
+Place = tuple[int, int, bytes]
 
 
 def merge(bundles: list[Path], out: Path) -> None:
@@ -198,7 +198,8 @@ def merge(bundles: list[Path], out: Path) -> None:
     words: dict[str, list[Place]] = {}
     filters: dict[str, dict[str, list[int]]] = {}
     fragments = _Fragments(out / "fragment")
-    for bundle, (version, batch_pages, chunks, batch_filters, sorts, batch_keys) in zip(bundles, metas, strict=True):
+    version = metas[0][0]
+    for bundle, (_, batch_pages, chunks, batch_filters, sorts, batch_keys) in zip(bundles, metas, strict=True):
         # A word's places in the meta fields name the field by its index in the meta keys, which
         # are those of the batch (a batch without a picture has no "image"): renumbered to all.
         keymap = None if batch_keys == keys else [keys.index(k) for k in batch_keys]
@@ -210,10 +211,7 @@ def merge(bundles: list[Path], out: Path) -> None:
         pages += [[name, batch_pages[old][1]] for name, old in zip(names, order, strict=True)]
         for _, _, chunk in chunks:
             path = bundle / "index" / f"{chunk}.pf_index"
-            try:
-                _gather(_words(path, each=False), number, words, keymap)
-            except (ValueError, TypeError, IndexError) as exc:
-                raise _unknown(path.name, f"索引块里词的格式变了（{exc}）", version) from exc
+            _gather(gzip.decompress(path.read_bytes()), path.name, number, words, keymap)
         for fname, chunk in batch_filters:
             _, values = _filter(bundle / "filter" / f"{chunk}.pf_filter")
             target = filters.setdefault(fname, {})
@@ -249,36 +247,98 @@ def merge(bundles: list[Path], out: Path) -> None:
                                              encoding="utf-8")
 
 
-def _gather(chunk: list, number: list[int], words: dict[str, list[Place]], keymap: list[int] | None) -> None:
+# The fast path: an index chunk is read with one regular expression per page of a word (C speed),
+# its positions copied as bytes, never decoded. Decoding every chunk with cbor2 and writing the
+# numbers back took four times as long and twice the memory (at 10,000 matters: 34 s and 930 MB
+# against 8 s and 470 MB), so chunks stay bytes; everything else goes through cbor2.
+_INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38][\x00-\xff]|[\x19\x39][\x00-\xff]{2}|[\x1a\x3a][\x00-\xff]{4}|[\x1b\x3b][\x00-\xff]{8})"
+_UINT = rb"(?:[\x00-\x17]|\x18[\x00-\xff]|\x19[\x00-\xff]{2}|\x1a[\x00-\xff]{4}|\x1b[\x00-\xff]{8})"
+_ARRAY = rb"(?:[\x80-\x97]|\x98[\x00-\xff]|\x99[\x00-\xff]{2}|\x9a[\x00-\xff]{4})"
+# One page of a word: [page delta, [positions], [meta positions]]. CBOR integers are prefix-free
+# and no integer starts with an array head (0x80-0x9f), so ``*`` stops exactly at the next array.
+_ENTRY = re.compile(rb"\x83(" + _UINT + rb")((" + _ARRAY + rb")" + _INT + rb"*" + _ARRAY + _INT + rb"*)")
+_PAGE_HEADS = [b"\x83" + bytes([n]) for n in range(24)]  # a page of a word, and a small page delta
+
+
+def _head(data: bytes, i: int, major: int, where: str, arg: int | None = None) -> tuple[int, int]:
+    """(argument, position after) of the CBOR head at ``i``, which must be of type ``major``."""
+    head = data[i] if i < len(data) else 0xFF
+    info = head & 31
+    if head >> 5 != major or info > 27:
+        raise _unknown(where, "索引块里词的格式变了")
+    n, j = (info, i + 1) if info < 24 else (int.from_bytes(data[i + 1:i + 1 + (1 << (info - 24))], "big"),
+                                            i + 1 + (1 << (info - 24)))
+    if arg is not None and n != arg:
+        raise _unknown(where, "索引块里词的格式变了")
+    return n, j
+
+
+def _array_head(n: int) -> bytes:
+    return cbor2.dumps([None] * n)[:-n] if n else b"\x80"
+
+
+def _gather(data: bytes, where: str, number: list[int], words: dict[str, list[Place]],
+            keymap: list[int] | None) -> None:
     """Add an index chunk's words to ``words``, pages renumbered (their deltas summed).
 
     In the meta positions a negative number -(k + 1) starts the places in meta field k:
     ``keymap`` renumbers k."""
-    for word, found, rest in chunk:
-        if rest or not isinstance(word, str):
-            raise ValueError("a word is not [text, pages, []]")
-        places = words.setdefault(word, [])
+    if not data.startswith(SIGNATURE):
+        raise _unknown(where, f"文件不以 {SIGNATURE.decode()} 开头")
+    entry = _ENTRY.match
+    _, i = _head(data, len(SIGNATURE), 4, where, 1)
+    count, i = _head(data, i, 4, where)
+    for _ in range(count):
+        _, i = _head(data, i, 4, where, 3)
+        length, j = _head(data, i, 3, where)
+        word, i = data[j:j + length].decode("utf-8"), j + length
+        pages, i = _head(data, i, 4, where)
+        found = words.setdefault(word, [])
         page = 0
-        for delta, positions, meta in found:
-            page += delta
+        for _ in range(pages):
+            m = entry(data, i)
+            if m is None:
+                raise _unknown(where, "索引块里词的格式变了")
+            delta, raw, head = m.group(1, 2, 3)  # heads: one byte, unless the number is 24 or more
+            page += delta[0] if len(delta) == 1 else int.from_bytes(delta[1:], "big")
             if keymap is not None:
-                meta = [-(keymap[-v - 1] + 1) if v < 0 else v for v in meta]
-            places.append((number[page], array("i", positions), array("i", meta)))
+                raw = _remap_meta(raw, keymap, where)
+            found.append((number[page], head[0] & 31 if len(head) == 1 else int.from_bytes(head[1:], "big"), raw))
+            i = m.end()
+        _head(data, i, 4, where, 0)  # the third field of a word has always been empty
+        i += 1
+    if i != len(data):
+        raise _unknown(where, "CBOR 之后还有多余的字节")
+
+
+def _remap_meta(raw: bytes, keymap: list[int], where: str) -> bytes:
+    """Positions and meta positions of one page of a word, meta fields renumbered by ``keymap``."""
+    stream = io.BytesIO(raw)
+    decoder = cbor2.CBORDecoder(stream)
+    decoder.decode()
+    split = stream.tell()
+    places = decoder.decode()
+    if stream.tell() != len(raw):
+        raise _unknown(where, "索引块里词的格式变了")
+    return raw[:split] + cbor2.dumps([-(keymap[-v - 1] + 1) if v < 0 else v for v in places])
 
 
 def _write_chunks(chunks: list[list[str]], words: dict[str, list[Place]], folder: Path, prefix: str) -> list[str]:
-    """Write index chunks in Pagefind's format; return their names."""
+    """Write index chunks in Pagefind's format, positions spliced in as read; return their names."""
     names = []
     for chunk in chunks:
-        value = []
+        data = [SIGNATURE, b"\x81", _array_head(len(chunk))]
         for word in chunk:
-            last, found = 0, []
-            for page, positions, meta in sorted(words[word], key=lambda p: p[0]):
-                found.append([page - last, positions.tolist(), meta.tolist()])
+            found = sorted(words[word], key=lambda e: e[0])
+            data += [b"\x83", cbor2.dumps(word), _array_head(len(found))]
+            last = 0
+            for page, _, raw in found:
+                delta = page - last
+                data += [_PAGE_HEADS[delta] if delta < 24 else b"\x83" + cbor2.dumps(delta), raw]
                 last = page
-            value.append([word, found, []])
+            data.append(b"\x80")
         # gzip level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
-        names.append(_save(folder, prefix, ".pf_index", 7, SIGNATURE + cbor2.dumps([value]), 6))
+        names.append(_save(folder, prefix, ".pf_index", 7, b"".join(data), 6))
     return names
 
 
@@ -345,7 +405,7 @@ def _chunks(ordered: list[str], words: dict[str, list[Place]]) -> list[list[str]
     chunks, chunk, size = [], [], 0
     for word in ordered:
         chunk.append(word)
-        size += sum(len(positions) + 1 for _, positions, _ in words[word])
+        size += sum(positions + 1 for _, positions, _ in words[word])
         if size >= CHUNK:
             chunks.append(chunk)
             chunk, size = [], 0
