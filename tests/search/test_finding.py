@@ -30,8 +30,10 @@ def typed(page, served: str, query: str) -> str:
     page.goto(served + "search/")
     page.locator("#cw-q").fill(query)
     page.locator(".cw-search__go").click()
+    # The status comes first, the results once their fragments arrived: wait for both.
     page.wait_for_function("() => { const t = document.querySelector('[data-cw-status]').textContent;"
-                           " return t && !t.includes('正在'); }")
+                           " return t && !t.includes('正在') && (!/\\d 件/.test(t)"
+                           " || document.querySelectorAll('[data-cw-results] .cw-item').length > 0); }")
     return page.locator(STATUS).inner_text()
 
 
