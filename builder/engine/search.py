@@ -61,10 +61,12 @@ def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
         indexer.close()
 
 
-# Pages a Pagefind run indexes at most. Two runs at once of 2,500 pages each peak at about 380 MB
-# each, against 550-680 MB for 5,000; at 10,000 matters the build also ended 2-3 s sooner, the
-# first run starting earlier. One run at a time (very large sites), 5,000: fewer runs to merge.
-BATCH = 2_500
+# Pages a Pagefind run indexes at most. A run's memory grows with its pages' words, which the
+# hidden index text (pairs of characters) about doubles: two runs at once of 1,250 pages keep a
+# 10,000-matter build within its memory target, where 2,500 went past it (README, performance).
+# Smaller batches also start the first run earlier. One run at a time (very large sites), 5,000:
+# fewer runs to merge.
+BATCH = 1_250
 BATCH_ALONE = 5_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
 SPLIT = 2_000  # below this many pages one run is quicker than two and a merge
