@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 import shutil
 import time
 from pathlib import Path
@@ -262,10 +263,52 @@ def empty_discarded(root: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
+_SAMPLE = Path(__file__).resolve().parents[1] / "content"
+_CLAUSE = re.compile(r"[^，。；：、！？（）“”‘’\s:#{}\[\]\"'|>*`-]{4,40}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def clauses() -> list[str]:
+    """The clauses of the sample records' prose (about a thousand), for text with the vocabulary
+    of real records rather than a dozen fixed sentences."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(_SAMPLE.glob("*/*.md")))
+    found = {c for c in _CLAUSE.findall(text) if len(_HAN.findall(c)) >= 4}
+    return sorted(found)
+
+
+class Prose:
+    """Sentences of two to four clauses drawn at random from ``clauses()``."""
+
+    def __init__(self, rnd: random.Random) -> None:
+        self.rnd, self.pool = rnd, clauses()
+
+    def sentence(self) -> str:
+        return "，".join(self.rnd.sample(self.pool, k=self.rnd.randint(2, 4))) + "。"
+
+    def body(self) -> str:
+        paragraphs, size = [], 0
+        while size < 300:
+            para = "".join(self.sentence() for _ in range(self.rnd.randint(2, 4)))
+            paragraphs.append(para)
+            size += len(para)
+        return "\n\n".join(paragraphs) + "\n"
+
+    def vary(self, rows: str) -> str:
+        """Front matter rows with the fixed notes and result summary replaced by drawn sentences,
+        and notes on the proposal."""
+        rows = rows.replace("note: 按计划推进", "note: " + self.rnd.choice(self.pool), 1)
+        rows = rows.replace("    已按决议完成，经村务监督委员会验收合格，收支明细已在公开栏张贴。", "    " + self.sentence())
+        return rows.replace("proposal:\n", f"proposal:\n  notes: {self.sentence()}\n", 1)
+
+
 def generate(out_dir: Path, n: int, villages: int = 300, seed: int = 1,
-             today: dt.date = dt.date(2026, 11, 20)) -> Path:
-    """Write ``out_dir/content`` with ``villages`` villages and ``n`` valid records; return its path."""
+             today: dt.date = dt.date(2026, 11, 20), varied: bool = False) -> Path:
+    """Write ``out_dir/content`` with ``villages`` villages and ``n`` valid records; return its path.
+
+    ``varied``: bodies, notes and summaries drawn from the clauses of the sample records
+    (``Prose``) instead of a dozen fixed sentences: the vocabulary search is measured on."""
     rnd = random.Random(seed)
+    prose = Prose(random.Random(seed + 1)) if varied else None
     content = Path(out_dir) / "content"
     if content.exists():
         discard(content)
@@ -286,8 +329,13 @@ def generate(out_dir: Path, n: int, villages: int = 300, seed: int = 1,
         rid = f"{first.year}-{seq[key]:03d}"
         title = _TITLES[category].format(place=rnd.choice(_PLACES), crop=rnd.choice(_CROPS),
                                          asset=rnd.choice(_ASSETS), facility=rnd.choice(_FACILITIES))
+        summary = title.removeprefix('关于').removesuffix('的事项')
+        body = _body(rnd)
+        if prose:
+            rows, body = prose.vary(rows), prose.body()
+            summary = f"{summary}。{prose.sentence()}"
         text = (f"---\nid: {rid}\ntitle: {title}\nvillage: {village['id']}\ncategory: {category}\n"
-                f"summary: {title.removeprefix('关于').removesuffix('的事项')}\n{rows}\n---\n{_body(rnd)}")
+                f"summary: {summary}\n{rows}\n---\n{body}")
         folder = content / village["id"]
         if village["id"] not in made:
             folder.mkdir()
@@ -306,8 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--villages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 20))
+    parser.add_argument("--varied", action="store_true", help="prose drawn from the sample records' clauses")
     args = parser.parse_args(argv)
-    print(generate(args.out, args.n, args.villages, args.seed, args.today))
+    print(generate(args.out, args.n, args.villages, args.seed, args.today, args.varied))
     return 0
 
 

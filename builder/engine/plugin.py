@@ -32,6 +32,7 @@ from ..views import opendata
 from ..views.city import PAGE_SIZE, township_of
 from ..views.guide import guide_markdown
 from ..views.present import has_notice, url_of
+from ..views.searchpage import search_page
 from ..views.site import Asset, assets, build_site, record_order
 from ..views.sitemap import sitemaps
 from . import images, search
@@ -145,7 +146,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
         site = build_site(self.report, self.content, self.today, self.commit, repo,
                           page_size=self.config.page_size)
-        site.pages.append(search.search_page(self.report))
+        site.pages.append(search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
         self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
         for page in self.pages.values():

@@ -23,6 +23,7 @@ from ..model.status import OVERDUE, STATUSES, passed
 from . import city, labels, present
 from .labels import BODIES, STEP_SHORT
 from .present import has_notice, latest_date, money, next_due, progress, steps, summary_line, url_of
+from .searchtext import index_text, matter_texts
 from .text import cn_date, one_line, render, wan, yuan
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
@@ -83,7 +84,7 @@ def attachments(record: Record, content: Path) -> list[dict]:
 def matter_context(record: Record, village: Village, content: Path, today: dt.date, repo: dict) -> dict:
     d = record.data
     rel = f"content/{record.village}/{record.id}.md"
-    return {
+    context = {
         **summary_line(record),
         "village_name": village.name,
         "summary": d.get("summary", ""),
@@ -104,6 +105,8 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         # The printed notice is this page printed (print CSS); its QR code is filled in when rendering.
         "notice": notice_context(record, village, today) if has_notice(record) else None,
     }
+    context["index_text"] = index_text(matter_texts(context))  # hidden on the page, for search
+    return context
 
 
 def notice_context(record: Record, village: Village, today: dt.date) -> dict:

@@ -10,6 +10,7 @@
   var statusLine = form.querySelector("[data-cw-status]");
   var list = form.querySelector("[data-cw-results]");
   var more = form.querySelector("[data-cw-more]");
+  var offer = form.querySelector("[data-cw-offer]");
   var selects = Array.prototype.slice.call(form.querySelectorAll("[data-cw-filter]"));
   var PAGE = 10;
   var root = new URL(form.getAttribute("data-root").replace(/\/?$/, "/"), location.href);
@@ -17,6 +18,7 @@
   var seq = 0;
   var shown = [];
   var shownCount = 0;
+  var shownWords = [];
 
   // Pagefind treats an index chunk that did not arrive as a word found nowhere: count its failed
   // requests, so that a lost connection is said as such rather than as "nothing found".
@@ -70,24 +72,112 @@
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
 
-  function excerpt(html) {
-    // Pagefind's excerpt is text with <mark> around the words found; keep only that markup.
-    var span = document.createElement("span");
-    span.className = "cw-item__excerpt";
-    var body = new DOMParser().parseFromString(html, "text/html").body;
-    Array.prototype.forEach.call(body.childNodes, function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        span.appendChild(mark);
-      } else {
-        span.appendChild(document.createTextNode(node.textContent));
+  // --- what is typed, as the index holds it (builder/views/searchtext.py: the same rules) -------
+  // Runs of Chinese characters, Latin letters and digits (with .-/: inside: 4.5米, 2025-001), read
+  // as NFKC in lower case; a run is searched as the tokens of its overlapping pairs of characters,
+  // in order, as one Pagefind phrase: a matter is found when its text holds the run.
+  var C = "[\u3007\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{323af}0-9a-z%]";
+  var RUN = new RegExp(C + "+(?:[-./:]" + C + "+)*", "gu");
+  var ASCII = "0123456789abcdefghijklmnopqrstuvwxyz%-./:";
+  var B36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+  var MARK = "\u2042"; // starts the index text in a page's content: excerpts are cut before it
+
+  function norm(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+  function runs(text) {
+    var out = [];
+    (norm(text).match(RUN) || []).forEach(function (r) {
+      if (out.indexOf(r) < 0) out.push(r);
+    });
+    return out;
+  }
+  function code(ch) {
+    var cp = ch.codePointAt(0);
+    var n;
+    if (cp >= 0x20000) {
+      n = cp - 0x20000;
+      return B36[Math.floor(n / 46656)] + B36[Math.floor(n / 1296) % 36] + B36[Math.floor(n / 36) % 36] + B36[n % 36];
+    }
+    if (cp >= 0x3400 && cp <= 0x9fff) n = cp - 0x3400;
+    else if (cp === 0x3007) n = 27648;
+    else if (cp < 128) n = 27649 + ASCII.indexOf(ch);
+    else n = 27700 + cp - 0xf900;
+    return B36[10 + Math.floor(n / 1296)] + B36[Math.floor(n / 36) % 36] + B36[n % 36];
+  }
+  function tokens(run) {
+    var chars = Array.from(run);
+    var out = [];
+    for (var i = 0; i + 1 < chars.length; i++) out.push(code(chars[i]) + code(chars[i + 1]));
+    return out;
+  }
+
+  // Text with each character's place in its normalised form, so that what is typed (read as
+  // NFKC, lower case) is found and marked in the text as written.
+  function indexed(text) {
+    var chars = Array.from(text);
+    var flat = "";
+    var at = [];
+    chars.forEach(function (ch, i) {
+      var n = norm(ch);
+      for (var k = 0; k < n.length; k++) at.push(i);
+      flat += n;
+    });
+    at.push(chars.length);
+    return { chars: chars, flat: flat, at: at };
+  }
+  // [start, end) of each place the words typed are in ``t``, in order.
+  function spans(t, words) {
+    var out = [];
+    words.forEach(function (w) {
+      for (var i = t.flat.indexOf(w); i >= 0; i = t.flat.indexOf(w, i + w.length)) {
+        out.push([t.at[i], t.at[i + w.length - 1] + 1]);
       }
     });
+    return out.sort(function (x, y) { return x[0] - y[0]; });
+  }
+  // Characters ``from`` to ``to`` of ``t`` into ``el``, the words typed in <mark> (text nodes and
+  // elements, never HTML).
+  function fill(el, t, found, from, to) {
+    var pos = from;
+    found.forEach(function (sp) {
+      if (sp[0] < pos || sp[0] >= to) return;
+      el.appendChild(document.createTextNode(t.chars.slice(pos, sp[0]).join("")));
+      var mark = document.createElement("mark");
+      mark.textContent = t.chars.slice(sp[0], Math.min(sp[1], to)).join("");
+      el.appendChild(mark);
+      pos = Math.min(sp[1], to);
+    });
+    el.appendChild(document.createTextNode(t.chars.slice(pos, Math.max(pos, to)).join("")));
+    return el;
+  }
+  function marked(el, text, words) {
+    var t = indexed(text);
+    return fill(el, t, spans(t, words), 0, t.chars.length);
+  }
+
+  // The excerpt: some 50 characters of the page's readable text (its index text cut off, and
+  // its title, shown above) around the first place it holds a word typed, the words marked.
+  var AROUND = 16;
+  var WIDTH = 50;
+  function excerpt(data, title, words) {
+    var text = (data.content || "").split(MARK)[0].replace(/\u200b/g, "");
+    var t = indexed(text);
+    var skip = title && text.indexOf(title) === 0 ? Array.from(title).length : 0;
+    while (skip < t.chars.length && /[.\s]/.test(t.chars[skip])) skip++; // Pagefind's ". " after a heading
+    var found = spans(t, words);
+    var after = found.filter(function (sp) { return sp[0] >= skip; });
+    var from = after.length ? Math.max(skip, after[0][0] - AROUND) : skip;
+    var to = Math.min(t.chars.length, from + WIDTH);
+    var span = document.createElement("span");
+    span.className = "cw-item__excerpt";
+    if (from > skip) span.appendChild(document.createTextNode("…"));
+    fill(span, t, found, from, to);
+    if (to < t.chars.length) span.appendChild(document.createTextNode("…"));
     return span;
   }
 
-  function item(data) {
+  function item(data, words) {
     var m = data.meta || {};
     var li = document.createElement("li");
     li.className = "cw-item";
@@ -96,7 +186,7 @@
     a.href = data.url;
     var title = document.createElement("span");
     title.className = "cw-item__title";
-    title.textContent = m.title || data.url;
+    marked(title, m.title || data.url, words);
     a.appendChild(title);
     var meta = document.createElement("span");
     meta.className = "cw-item__meta";
@@ -104,11 +194,12 @@
     badge.className = "cw-badge cw-badge--" + (m.status_key || "");
     badge.textContent = m.status || "";
     meta.appendChild(badge);
-    [m.village, m.category].forEach(function (text) {
+    // The matter's number (the last part of its address), when it is what was typed.
+    var number = (data.url.match(/([^/]+)\/?$/) || ["", ""])[1];
+    var byNumber = words.some(function (w) { return norm(number).indexOf(w) >= 0; });
+    [m.village, m.category, byNumber ? "编号 " + number : ""].forEach(function (text) {
       if (!text) return;
-      var span = document.createElement("span");
-      span.textContent = text;
-      meta.appendChild(span);
+      meta.appendChild(marked(document.createElement("span"), text, words));
     });
     if (m.date) {
       var time = document.createElement("time");
@@ -117,7 +208,7 @@
       meta.appendChild(time);
     }
     a.appendChild(meta);
-    if (data.excerpt && input.value.trim()) a.appendChild(excerpt(data.excerpt));
+    if (words.length) a.appendChild(excerpt(data, m.title, words));
     li.appendChild(a);
     return li;
   }
@@ -128,119 +219,57 @@
     more.hidden = true;
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (datas) {
       if (mine !== seq) return;
-      datas.forEach(function (d) { list.appendChild(item(d)); });
+      datas.forEach(function (d) { list.appendChild(item(d, shownWords)); });
       more.hidden = shownCount >= shown.length;
     });
   }
 
-  // Village names typed in the box become the village filter: Pagefind's index splits Chinese with
-  // jieba (东柳村 is one word) but the browser splits the query with ICU (东 / 柳村), so the words
-  // would not meet. Longest names first, so that 东柳村 is not taken for a shorter 柳村.
-  var villages = Array.prototype.slice.call(form.querySelectorAll("[data-cw-filter=village] option[data-name]"))
-    .map(function (o) { return { id: o.value, name: o.getAttribute("data-name") }; })
-    .sort(function (a, b) { return b.name.length - a.name.length; });
-
-  function parse(q) {
-    var ids = [];
-    var text = q;
-    villages.forEach(function (v) {
-      if (v.name.length > 1 && text.indexOf(v.name) >= 0) {
-        ids.push(v.id);
-        text = text.split(v.name).join(" ");
-      }
+  // One Pagefind phrase search per run typed. Matters holding every run come first, then those
+  // holding some (most runs first); within each, Pagefind's order: newest first (a phrase found
+  // scores the same everywhere, and pages are numbered newest first: builder/engine/pagefind_index.py).
+  function find(pf, words, opts) {
+    return Promise.all(words.map(function (w) {
+      return pf.search('"' + tokens(w).join(" ") + '"', opts).then(function (res) { return res.results; });
+    })).then(function (lists) {
+      var byId = {};
+      var order = [];
+      lists.forEach(function (results) {
+        results.forEach(function (r) {
+          var hit = byId[r.id];
+          if (!hit) {
+            hit = byId[r.id] = { r: r, hits: 0, first: order.length };
+            order.push(hit);
+          }
+          hit.hits += 1;
+        });
+      });
+      return order.sort(function (a, b) { return b.hits - a.hits || a.first - b.first; });
     });
-    return { text: text.replace(/\s+/g, " ").trim(), villages: ids };
   }
 
-  function words(text) {
-    if (typeof Intl === "undefined" || !Intl.Segmenter) return text.split(" ").filter(Boolean);
+  // A word found nowhere, in pairs of characters: 道路硬化 → 道路 硬化, 飞机场 → 飞机 机场.
+  function pieces(words) {
     var out = [];
-    var seg = new Intl.Segmenter("zh", { granularity: "word" }).segment(text);
-    for (var it = seg[Symbol.iterator](), s = it.next(); !s.done; s = it.next()) {
-      if (s.value.isWordLike && out.indexOf(s.value.segment) < 0) out.push(s.value.segment);
-    }
-    return out;
+    words.forEach(function (w) {
+      var chars = Array.from(w);
+      if (chars.length < 3) {
+        out.push(w);
+        return;
+      }
+      for (var i = 0; i + 1 < chars.length; i += 2) out.push(chars[i] + chars[i + 1]);
+      if (chars.length % 2) out.push(chars[chars.length - 2] + chars[chars.length - 1]);
+    });
+    return out.filter(function (w, i) { return out.indexOf(w) === i; });
   }
 
-  // One Pagefind search per word, so that a matter with only some of the words is still found
-  // (道路硬化 finds 水泥硬化 of a road). When no word of the index begins with the word typed,
-  // Pagefind answers for the longest index word it begins with (机场 → 机): then the best result
-  // lacks the word. In that case the word is looked up character by character (柳村 → 柳 村,
-  // which also finds it inside a longer index word such as 东柳村), and of the best matches only
-  // those whose text holds the word are kept. Otherwise every result holds it: no check needed.
-  var CHECK = 20;
-  function holds(data, word) {
-    // Pagefind's text marks its word breaks with zero-width spaces: ignore them and white space.
-    return (data.content || "").replace(/[\s\u200b]+/g, "").indexOf(word) >= 0;
-  }
-  function checked(results, word) {
-    var top = results.slice(0, CHECK);
-    return Promise.all(top.map(function (x) { return x.data(); })).then(function (datas) {
-      return top.filter(function (x, i) { return holds(datas[i], word); });
-    });
-  }
-  function han(word) {
-    return Array.from(word).length > 1 && /[\u3400-\u9fff]/.test(word);
-  }
-  function searchWord(pf, word, opts) {
-    var chars = Array.from(word);
-    return pf.search(word, opts).then(function (res) {
-      if (!han(word)) return res.results;
-      var first = res.results[0];
-      return (first ? first.data() : Promise.resolve(null)).then(function (data) {
-        if (data && holds(data, word)) return res.results;
-        return pf.search(chars.join(" "), opts).then(function (r) {
-          var seen = {};
-          var pool = r.results.concat(res.results).filter(function (x) {
-            return seen[x.id] ? false : (seen[x.id] = true);
-          });
-          return checked(pool, word);
-        });
-      });
-    });
-  }
-
-  // Matters with every word first, then those with some of them; a matter that shares only one
-  // character with the query (场 of 飞机场 in 广场) is not worth showing.
-  function ranked(lists, terms) {
-    var byId = {};
-    var order = [];
-    lists.forEach(function (results, t) {
-      results.forEach(function (r) {
-        var hit = byId[r.id];
-        if (!hit) {
-          hit = byId[r.id] = { r: r, hits: 0, chars: 0, score: 0 };
-          order.push(hit);
-        }
-        hit.hits += 1;
-        hit.chars += Array.from(terms[t]).length;
-        hit.score += r.score;
-      });
-    });
-    return order.filter(function (h) { return h.hits === terms.length || h.chars > 1; })
-      .sort(function (a, b) { return b.hits - a.hits || b.score - a.score; });
-  }
-
-  // First one Pagefind search with every word: it keeps the matters that have them all, and on a
-  // large site that is enough (one search is far less work on a slow phone than one per word).
-  // Its answer is taken when its best result really holds each word and there is a page of them;
-  // otherwise each word is searched on its own, and matters with some of the words follow.
-  function find(pf, terms, opts) {
-    return pf.search(terms.join(" "), opts).then(function (res) {
-      var first = res.results[0];
-      return (first ? first.data() : Promise.resolve(null)).then(function (data) {
-        var trusted = !!data && terms.every(function (w) { return !han(w) || holds(data, w); });
-        var all = trusted ? res.results.map(function (r) { return { r: r, hits: terms.length }; }) : [];
-        if (trusted && (all.length >= PAGE || terms.length === 1)) return all;
-        return Promise.all(terms.map(function (w) { return searchWord(pf, w, opts); })).then(function (lists) {
-          var each = ranked(lists, terms);
-          if (!trusted) return each;
-          var seen = {};
-          all.forEach(function (h) { seen[h.r.id] = true; });
-          return all.concat(each.filter(function (h) { return !seen[h.r.id] && h.hits < terms.length; }));
-        });
-      });
-    });
+  function done(hits, words) {
+    shown = hits.map(function (h) { return h.r; });
+    shownWords = words;
+    shownCount = 0;
+    // What was found, for benchmarks/search.py (result ids and how many runs each holds).
+    form.cunwuFound = hits.map(function (h) { return [h.r.id, h.hits]; });
+    list.textContent = "";
+    more.hidden = true;
   }
 
   function run() {
@@ -249,42 +278,53 @@
     var mine = ++seq;
     var lostBefore = lost;
     remember(q, f);
-    var parsed = parse(q);
-    if (parsed.villages.length) {
-      var chosen = f.village;
-      f.village = chosen ? (parsed.villages.indexOf(chosen) >= 0 ? chosen : { all: [chosen].concat(parsed.villages) })
-        : { any: parsed.villages };
-    }
-    var terms = words(parsed.text);
-    if (!terms.length && !Object.keys(f).length) {
-      list.textContent = "";
-      more.hidden = true;
-      say("");
+    var typed = runs(q);
+    var words = typed.filter(function (w) { return Array.from(w).length > 1; });
+    offer.hidden = true;
+    if (!words.length && (typed.length || !Object.keys(f).length)) {
+      done([], []);
+      // One character is found in too many matters to mean anything, and the index holds pairs.
+      say(typed.length ? "请至少输入两个字，例如“道路”“补偿”；也可以用下面的筛选。" : "");
       return Promise.resolve();
     }
     say("正在搜索…");
     return load().then(function (pf) {
-      if (!terms.length) {
-        // Pages are numbered newest first (builder/search.py), the order of a search without words.
+      if (!words.length) {
+        // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
         return pf.search(null, { filters: f }).then(function (res) {
           return res.results.map(function (r) { return { r: r, hits: 0 }; });
         });
       }
-      return find(pf, terms, { filters: f });
+      return find(pf, words, { filters: f }).then(function (hits) {
+        var parts = pieces(words);
+        if (hits.length || parts.length === words.length) return hits;
+        // Nothing holds what was typed: show what holds its parts (道路硬化 → 道路, 硬化), said so.
+        return find(pf, parts, { filters: f }).then(function (more) {
+          return more.map(function (h) { return { r: h.r, hits: h.hits, of: parts }; });
+        });
+      });
     }).then(function (hits) {
       if (mine !== seq || !hits) return;
-      shown = hits.map(function (h) { return h.r; });
-      shownCount = 0;
-      list.textContent = "";
-      more.hidden = true;
-      var full = hits.filter(function (h) { return h.hits === terms.length; }).length;
+      if (hits.length && hits[0].of) {
+        var parts = hits[0].of;
+        done(hits, parts);
+        var all = hits.filter(function (h) { return h.hits === parts.length; }).length;
+        say("没有找到含“" + words.join(" ") + "”的事项；以下 " + hits.length + " 件含有其中部分词语"
+          + (all ? "（前 " + all + " 件含有“" + parts.join("”“") + "”）" : ""));
+        return showMore(mine);
+      }
+      done(hits, words);
+      var full = hits.filter(function (h) { return h.hits === words.length; }).length;
       if (!hits.length) {
         if (lost > lostBefore) say(OFFLINE);
-        else say(terms.length ? "没有找到含“" + parsed.text + "”的事项。可以换一个更短的词，或减少筛选条件。"
-          : "没有符合条件的事项。");
+        else {
+          say(words.length ? "没有找到含“" + words.join(" ") + "”的事项。可以换一个词，或减少筛选条件。"
+            : "没有符合条件的事项。");
+          offer.hidden = false;
+        }
         return;
       }
-      if (!terms.length) say("共 " + hits.length + " 件事项");
+      if (!words.length) say("共 " + hits.length + " 件事项");
       else if (full === hits.length) say("找到 " + full + " 件事项");
       else if (full) say("找到 " + full + " 件事项，另有 " + (hits.length - full) + " 件含有其中部分词语");
       else say("没有同时含有这些词的事项；以下 " + hits.length + " 件含有其中部分词语");
