@@ -134,14 +134,19 @@ def check(bundle: Path) -> None:
 
 
 def _words(path: Path, each: bool = True) -> list:
-    """An index chunk: [[word, [[page delta, [positions], [meta positions]], ...], []], ...];
-    ``each``: every word checked (``merge`` checks them as it reads them)."""
+    """An index chunk: [[word, pages, [[form, pages], ...]], ...], pages being
+    [[page delta, [positions], [meta positions]], ...]; ``each``: every word checked (``merge``
+    checks them as it reads them)."""
     value = _read(path)
     if not _is(value, list):
-        raise _unknown(path.name, "索引块不是 [[词, 页面, []], …]")
+        raise _unknown(path.name, "索引块不是 [[词, 页面, 变体], …]")
+
+    def pages(items) -> bool:
+        return isinstance(items, list) and all(_is(p, int, list, list) for p in items)
+
     for word in value[0] if each else ():
-        if not (_is(word, str, list, list) and not word[2]
-                and all(_is(p, int, list, list) for p in word[1])):
+        if not (_is(word, str, list, list) and pages(word[1])
+                and all(_is(v, str, list) and pages(v[1]) for v in word[2])):
             raise _unknown(path.name, "索引块里词的格式变了")
     return value[0]
 
@@ -196,6 +201,7 @@ def merge(bundles: list[Path], out: Path) -> None:
     keys = sorted({key for meta in metas for key in meta[5]})
     pages: list[list] = []  # [fragment name, word count], newest first
     words: dict[str, list[Place]] = {}
+    variants: dict[str, dict[str, list[Place]]] = {}  # rare: words written with marks, see _gather
     filters: dict[str, dict[str, list[int]]] = {}
     fragments = _Fragments(out / "fragment")
     version = metas[0][0]
@@ -211,7 +217,7 @@ def merge(bundles: list[Path], out: Path) -> None:
         pages += [[name, batch_pages[old][1]] for name, old in zip(names, order, strict=True)]
         for _, _, chunk in chunks:
             path = bundle / "index" / f"{chunk}.pf_index"
-            _gather(gzip.decompress(path.read_bytes()), path.name, number, words, keymap)
+            _gather(gzip.decompress(path.read_bytes()), path.name, number, words, keymap, variants)
         for fname, chunk in batch_filters:
             _, values = _filter(bundle / "filter" / f"{chunk}.pf_filter")
             target = filters.setdefault(fname, {})
@@ -219,15 +225,15 @@ def merge(bundles: list[Path], out: Path) -> None:
                 target.setdefault(value, []).extend(number[p] for p in numbers)
 
     fragments.close()
-    chunks = _chunks(sorted(words), words)
+    chunks = _chunks(sorted(words), words, variants)
     # Encoding and compressing the chunks is a second core's work too: the later half is written
     # by a forked process, which inherits the words instead of being sent them.
     half = len(chunks) // 2
     # Not for the largest sites: the second process copies the words it reads (a gigabyte at
     # 100,000 matters), and there a second or two of the merge matters less than memory.
     fork = FORK_CHUNKS <= half and len(pages) <= FORK_PAGES
-    later = start(lambda: _write_chunks(chunks[half:], words, out / "index", prefix)) if fork else None
-    names = _write_chunks(chunks[:half] if later else chunks, words, out / "index", prefix)
+    later = start(lambda: _write_chunks(chunks[half:], words, out / "index", prefix, variants)) if fork else None
+    names = _write_chunks(chunks[:half] if later else chunks, words, out / "index", prefix, variants)
     try:
         names += later.result() if later else []
     except ForkError as exc:
@@ -278,37 +284,55 @@ def _array_head(n: int) -> bytes:
 
 
 def _gather(data: bytes, where: str, number: list[int], words: dict[str, list[Place]],
-            keymap: list[int] | None) -> None:
+            keymap: list[int] | None, variants: dict[str, dict[str, list[Place]]]) -> None:
     """Add an index chunk's words to ``words``, pages renumbered (their deltas summed).
 
-    In the meta positions a negative number -(k + 1) starts the places in meta field k:
-    ``keymap`` renumbers k."""
+    A word is [word, pages, variants]: Pagefind indexes a word with marks (``café``) under its
+    folded form (``cafe``), often with no pages of its own, and lists each form as written with
+    its pages; those go to ``variants[word][form]``. In the meta positions a negative number
+    -(k + 1) starts the places in meta field k: ``keymap`` renumbers k."""
     if not data.startswith(SIGNATURE):
         raise _unknown(where, f"文件不以 {SIGNATURE.decode()} 开头")
-    entry = _ENTRY.match
     _, i = _head(data, len(SIGNATURE), 4, where, 1)
     count, i = _head(data, i, 4, where)
     for _ in range(count):
         _, i = _head(data, i, 4, where, 3)
-        length, j = _head(data, i, 3, where)
-        word, i = data[j:j + length].decode("utf-8"), j + length
-        pages, i = _head(data, i, 4, where)
-        found = words.setdefault(word, [])
-        page = 0
-        for _ in range(pages):
-            m = entry(data, i)
-            if m is None:
-                raise _unknown(where, "索引块里词的格式变了")
-            delta, raw, head = m.group(1, 2, 3)  # heads: one byte, unless the number is 24 or more
-            page += delta[0] if len(delta) == 1 else int.from_bytes(delta[1:], "big")
-            if keymap is not None:
-                raw = _remap_meta(raw, keymap, where)
-            found.append((number[page], head[0] & 31 if len(head) == 1 else int.from_bytes(head[1:], "big"), raw))
-            i = m.end()
-        _head(data, i, 4, where, 0)  # the third field of a word has always been empty
-        i += 1
+        word, i = _text(data, i, where)
+        i = _places(data, i, where, number, keymap, words.setdefault(word, []))
+        forms, i = _head(data, i, 4, where)
+        for _ in range(forms):
+            _, i = _head(data, i, 4, where, 2)
+            form, i = _text(data, i, where)
+            i = _places(data, i, where, number, keymap, variants.setdefault(word, {}).setdefault(form, []))
     if i != len(data):
         raise _unknown(where, "CBOR 之后还有多余的字节")
+
+
+def _text(data: bytes, i: int, where: str) -> tuple[str, int]:
+    length, j = _head(data, i, 3, where)
+    try:
+        return data[j:j + length].decode("utf-8"), j + length
+    except UnicodeDecodeError as exc:
+        raise _unknown(where, "索引块里词的格式变了") from exc
+
+
+def _places(data: bytes, i: int, where: str, number: list[int], keymap: list[int] | None,
+            found: list[Place]) -> int:
+    """Read a word's (or a form's) list of pages at ``i`` into ``found``; return the position after."""
+    pages, i = _head(data, i, 4, where)
+    entry = _ENTRY.match
+    page = 0
+    for _ in range(pages):
+        m = entry(data, i)
+        if m is None:
+            raise _unknown(where, "索引块里词的格式变了")
+        delta, raw, head = m.group(1, 2, 3)  # heads: one byte, unless the number is 24 or more
+        page += delta[0] if len(delta) == 1 else int.from_bytes(delta[1:], "big")
+        if keymap is not None:
+            raw = _remap_meta(raw, keymap, where)
+        found.append((number[page], head[0] & 31 if len(head) == 1 else int.from_bytes(head[1:], "big"), raw))
+        i = m.end()
+    return i
 
 
 def _remap_meta(raw: bytes, keymap: list[int], where: str) -> bytes:
@@ -323,23 +347,33 @@ def _remap_meta(raw: bytes, keymap: list[int], where: str) -> bytes:
     return raw[:split] + cbor2.dumps([-(keymap[-v - 1] + 1) if v < 0 else v for v in places])
 
 
-def _write_chunks(chunks: list[list[str]], words: dict[str, list[Place]], folder: Path, prefix: str) -> list[str]:
+def _write_chunks(chunks: list[list[str]], words: dict[str, list[Place]], folder: Path, prefix: str,
+                 variants: dict[str, dict[str, list[Place]]]) -> list[str]:
     """Write index chunks in Pagefind's format, positions spliced in as read; return their names."""
     names = []
     for chunk in chunks:
         data = [SIGNATURE, b"\x81", _array_head(len(chunk))]
         for word in chunk:
-            found = sorted(words[word], key=lambda e: e[0])
-            data += [b"\x83", cbor2.dumps(word), _array_head(len(found))]
-            last = 0
-            for page, _, raw in found:
-                delta = page - last
-                data += [_PAGE_HEADS[delta] if delta < 24 else b"\x83" + cbor2.dumps(delta), raw]
-                last = page
-            data.append(b"\x80")
+            data += [b"\x83", cbor2.dumps(word)]
+            _put_places(data, words[word])
+            forms = variants.get(word, {})
+            data.append(_array_head(len(forms)))
+            for form in sorted(forms):
+                data += [b"\x82", cbor2.dumps(form)]
+                _put_places(data, forms[form])
         # gzip level 6, not 9: at 10,000 matters 4 s less, for chunks 5 % larger.
         names.append(_save(folder, prefix, ".pf_index", 7, b"".join(data), 6))
     return names
+
+
+def _put_places(data: list[bytes], places: list[Place]) -> None:
+    found = sorted(places, key=lambda e: e[0])
+    data.append(_array_head(len(found)))
+    last = 0
+    for page, _, raw in found:
+        delta = page - last
+        data += [_PAGE_HEADS[delta] if delta < 24 else b"\x83" + cbor2.dumps(delta), raw]
+        last = page
 
 
 def _numbering(pages: list, sorts: list, offset: int) -> list[int]:
@@ -400,12 +434,15 @@ def _move_all(moves: list[tuple[Path, Path]]) -> None:
             dest.write_bytes(src.read_bytes())
 
 
-def _chunks(ordered: list[str], words: dict[str, list[Place]]) -> list[list[str]]:
+def _chunks(ordered: list[str], words: dict[str, list[Place]],
+            variants: dict[str, dict[str, list[Place]]]) -> list[list[str]]:
     """Words in chunks as Pagefind cuts them: a chunk ends once it holds ``CHUNK`` positions."""
     chunks, chunk, size = [], [], 0
     for word in ordered:
         chunk.append(word)
         size += sum(positions + 1 for _, positions, _ in words[word])
+        if word in variants:
+            size += sum(positions + 1 for form in variants[word].values() for _, positions, _ in form)
         if size >= CHUNK:
             chunks.append(chunk)
             chunk, size = [], 0

@@ -7,10 +7,12 @@ that came from them. Several records share one site per example: a build costs s
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from validator.vkit import TODAY, Site, base_record
 
+from builder.engine import pagefind_index
 from builder.engine.parallel import validate_content as validate
 from builder.model.settings import Settings
 
@@ -38,11 +41,10 @@ runs = st.builds(lambda c, n: c * n, st.sampled_from(["[", "*", "\n", "`", ">", 
                  st.integers(1, 20_000))
 
 
-# Arbitrary text from ASCII, CJK and Chinese punctuation; the pieces above add the rest. Other
-# scripts wait for the search index reader: a word Pagefind also keeps in a folded form ("Café",
-# Hangul) stops the build ("Pagefind 索引格式不认识", engine/search.py); the xfail test below holds it.
+# Arbitrary text of any script (words with marks, which Pagefind also indexes folded, included),
+# weighted towards ASCII and CJK; the pieces above add control and invisible characters.
 letters = (st.characters(max_codepoint=0x7F) | st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
-           | st.sampled_from("，。：；、“”（）【】　…—"))
+           | st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("，。：；、“”（）【】　…—éüñçøßﬁ"))
 texts = st.lists(pieces | runs | st.text(alphabet=letters, max_size=12), max_size=5).map("".join)
 
 
@@ -101,12 +103,28 @@ def test_any_text_is_refused_with_a_code_or_published_inert(fields, bodies, name
 
 
 
-@pytest.mark.xfail(strict=True, reason="search index reader: Pagefind keeps folded forms of such words (lane of "
-                   "issue 14, engine/search.py)")
-@pytest.mark.parametrize("word", ["Café", "읛"])
-def test_a_word_of_another_script_builds(tmp_path: Path, word: str) -> None:
+
+@pytest.mark.parametrize("word", ["Café", "naïve", "읛"])
+def test_a_word_of_another_script_builds_and_is_indexed(tmp_path: Path, word: str) -> None:
+    """Pagefind keeps such a word under its folded form with the form as written beside it: the
+    merged index keeps both, on the matter's page."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
     content = copy_content(tmp_path)
     record = content / "dongliu/2025-003.md"
     record.write_text(record.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
     done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site")
     assert done.returncode == 0, done.stderr[-500:]
+    bundle = tmp_path / "site" / "pagefind"
+    pagefind_index.check(bundle)
+    entry, lang = pagefind_index.entry_of(bundle)
+    pages = pagefind_index.meta_of(bundle, entry, lang)[1]
+    found = {}
+    for chunk in (bundle / "index").iterdir():
+        for item, _, forms in pagefind_index._words(chunk):
+            for form, places in forms:
+                found[(item, form)] = [pages[sum(p[0] for p in places[:k + 1])][0] for k in range(len(places))]
+    assert (folded, word.lower()) in found, sorted(found)
+    fragment = found[(folded, word.lower())]
+    assert len(fragment) == 1
+    text = gzip.decompress((bundle / "fragment" / f"{fragment[0]}.pf_fragment").read_bytes())
+    assert "2025-003" in text.decode("utf-8", "replace")
