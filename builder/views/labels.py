@@ -27,6 +27,9 @@ NEXT.pop("implementation")
 # A step in a column or a statistic, where a resolution may come from either body: just "决议".
 STEP_SHORT = {**STEP_LABELS, "resolution": "决议"}
 
+#: In a list, beside an overdue matter: days since the deadline it missed, counted from the build's date.
+LATE = "已逾期 {days} 天"
+
 UNTIL = "公示期至"  # the last day of the notice period
 DUE = "计划完成"  # the day implementation is to be done
 

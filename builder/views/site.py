@@ -243,6 +243,9 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
     names = {v.id: v.name for v in villages}
     lines = {id(r): {**summary_line(r), "village_name": names.get(r.village, r.village),
                      "category_key": r.data["category"]} for r in records}
+    for r in records:
+        if r.derived.status in OVERDUE:
+            lines[id(r)]["late"] = labels.LATE.format(days=max(0, (today - city.overdue_since(r)).days))
     towns = city.townships(villages, by_village)
     several = len(towns) > 1
     town_of = {v.id: t for t in towns for v in t.villages}

@@ -45,6 +45,21 @@ def test_home_shows_counts_and_overdue_first(site: Path) -> None:
     assert "逾期未公开" in section and "结果逾期未公开" in section
 
 
+def test_an_overdue_matter_says_how_many_days_late(site: Path) -> None:
+    """dongliu/2026-004: resolved 2026-10-12, to be posted within 7 days, built on 2026-11-20."""
+    html = page(site, "overdue")
+    item = html[html.index('href="../dongliu/2026-004/"'):]
+    assert "已逾期 32 天" in item[:item.index("</li>")]
+    done = page(site, "status/completed")
+    assert "cw-item" in done and "已逾期" not in done
+
+
+def test_the_footer_names_only_the_publisher(site: Path) -> None:
+    html = page(site, "")
+    footer = html[html.index('class="md-copyright"'):]
+    assert "青禾镇人民政府" in footer[:400] and "Made with" not in html
+
+
 def test_matter_page_shows_the_whole_procedure(site: Path) -> None:
     html = page(site, "dongliu/2025-001")
     assert "<title>关于村东200亩耕地流转种植速生杨的事项 - 青禾镇村务公开</title>" in html
