@@ -268,6 +268,9 @@ def _yaml_hint(text: str, mark: Any, first_line: int = 1) -> tuple[str, int | No
             return "有全角空格“　”，请改成半角空格", i
         if re.match(r"^\s*[A-Za-z_][\w-]*\s*：", line):
             return "冒号要用英文半角“:”，不要用中文全角“：”，冒号后留一个空格", i
+        tight = re.match(r"^\s*(?:- )?([a-z_]+):(?=[^\s:/])", line)
+        if tight and i in near:
+            return f"冒号后要留一个空格：把“{tight[1]}:”改成“{tight[1]}: ”", i
     return RULE_E002_HINT, None
 
 

@@ -150,7 +150,7 @@ def guide_markdown(rules: dict[str, Rule] = RULES) -> str:
     for rule in rules.values():
         out += ["", f"### {text(rule.code)} {text(rule.title)}", "",
                 SEVERITY.get(rule.severity, text(rule.severity))]
-        hint = general_hint(rule)
+        hint = rule.advice or general_hint(rule)
         if hint:
             out += ["", "怎样改：" + text(hint)]
         if rule.bad:

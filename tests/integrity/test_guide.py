@@ -37,6 +37,17 @@ def test_every_code_appears_with_its_title_severity_and_examples() -> None:
     assert page.count("\n### ") == len(RULES)
 
 
+def test_every_code_says_how_to_fix_it_without_placeholders() -> None:
+    """A hint made of one record's values (E011 "{suggest}") says nothing in general: such a
+    rule carries its own advice for the guide."""
+    page = guide_markdown()
+    for code in RULES:
+        section = page[page.index(f"### {code} "):].split("\n### ", 1)[0]
+        fix = re.search(r"^怎样改：(.+)$", section, re.M)
+        assert fix and len(fix[1]) >= 8, code
+        assert "……" not in fix[1] and "{" not in fix[1], (code, fix[1])
+
+
 def test_every_code_is_in_the_summary_table() -> None:
     rows = [line for line in guide_markdown().split("\n") if line.startswith("| ") and line[2:6] in RULES]
     assert [row[2:6] for row in rows] == list(RULES)

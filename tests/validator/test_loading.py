@@ -94,6 +94,8 @@ BASE = record_text(base_record())
     ("full-width space after colon", "title: ", "title:\u3000", "title:\u3000", "全角空格"),
     ("full-width space after nested colon", "  date: 2024-03-05", "  date:\u30002024-03-05", "date:\u3000",
      "全角空格"),
+    ("no space after a colon", "summary: ", "summary:", "summary:", "改成“summary: ”"),
+    ("no space after a nested colon", "  date: 2024-03-05", "  date:2024-03-05", "date:2024", "改成“date: ”"),
 ])
 def test_yaml_syntax_errors_have_hints_and_lines(site: Site, name: str, old: str, new: str, culprit: str,
                                                  hint: str) -> None:
