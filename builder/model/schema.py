@@ -191,8 +191,9 @@ RECORD: dict[str, F] = {
 
 VILLAGE: dict[str, F] = {
     "id": F("str", "村代码（小写字母、数字、连字符）", required=True, pattern=VILLAGE_PATTERN, example="dongwang"),
-    "name": F("str", "村名", required=True, example="东王村"),
-    "township": F("str", "所属乡镇", example="张村镇"),
+    # Bounded: a name is part of page titles, and a township's name of its address and file names.
+    "name": F("str", "村名，不超过 40 字", required=True, max_len=40, example="东王村"),
+    "township": F("str", "所属乡镇，不超过 40 字", max_len=40, example="张村镇"),
     "party_members": F("count", "党员人数", example=42),
     "representatives": F("count", "村民代表人数", example=45),
     "households": F("count", "户数", example=380),

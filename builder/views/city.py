@@ -47,11 +47,28 @@ def slug(name: str) -> str:
     return re.sub(r"[\s/\\?#%.&+<>\"']+", "-", name).strip("-") or "other"
 
 
+def slugs(villages: list[Village]) -> dict[str, str]:
+    """Each township's slug, in the order villages.yml first names them: names that read the same
+    as an address (``甲 乙`` and ``甲/乙``) get ``-2``, ``-3`` …, so no township's pages or data
+    are written over another's."""
+    out: dict[str, str] = {}
+    for v in villages:
+        if v.township not in out:
+            base = new = slug(v.township)
+            n = 1
+            while new in out.values():
+                n += 1
+                new = f"{base}-{n}"
+            out[v.township] = new
+    return out
+
+
 def townships(villages: list[Village], by_village: dict[str, list[Record]]) -> list[Township]:
     """The townships in the order villages.yml first names them, each with its villages and records."""
+    names = slugs(villages)
     found: dict[str, Township] = {}
     for v in villages:
-        t = found.setdefault(v.township, Township(v.township, slug(v.township)))
+        t = found.setdefault(v.township, Township(v.township, names[v.township]))
         t.villages.append(v)
         t.records += by_village.get(v.id, [])
     return list(found.values())
@@ -59,7 +76,8 @@ def townships(villages: list[Village], by_village: dict[str, list[Record]]) -> l
 
 def township_of(villages: list[Village]) -> dict[str, str]:
     """Village id → its township's slug (for the open data per township); {} when none is named."""
-    return {v.id: slug(v.township) for v in villages if v.township}
+    names = slugs(villages)
+    return {v.id: names[v.township] for v in villages if v.township}
 
 
 # --- lists in pages ---------------------------------------------------------------------------------

@@ -245,3 +245,27 @@ def test_a_new_site_without_records_builds(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "暂无事项" in (out / "index.html").read_text(encoding="utf-8")
     assert json.loads((out / "data/matters.json").read_text(encoding="utf-8")) == []
+
+
+def test_townships_whose_names_read_alike_as_addresses_keep_their_own_pages(tmp_path: Path) -> None:
+    """"甲 乙" and "甲/乙" both read "甲-乙" as an address: the second gets "甲-乙-2", so neither's
+    pages nor open data are written over."""
+    content = copy_content(tmp_path)
+    villages = content / "villages.yml"
+    text = villages.read_text(encoding="utf-8")
+    towns = re.findall(r"^(\s*township:\s*)(.+)$", text, re.M)
+    assert len(towns) >= 2
+    lines = text.split("\n")
+    k = 0
+    for i, line in enumerate(lines):
+        if re.match(r"^\s*township:", line):
+            lines[i] = line.split("township:")[0] + "township: " + ("甲 乙" if k == 0 else "甲/乙")
+            k += 1
+    villages.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "site"
+    done = mkdocs_build(write_config(tmp_path, content), out)
+    assert done.returncode == 0, done.stderr[-1000:]
+    first, second = page(out, "township/甲-乙"), page(out, "township/甲-乙-2")
+    assert "甲 乙" in first and "甲/乙" in second
+    data = {p.name for p in (out / "data/townships").iterdir()}
+    assert {"甲-乙.json", "甲-乙-2.json"} <= data

@@ -68,9 +68,9 @@ def hostile_content(tmp: Path, townships: int = 1) -> Path:
         path.write_text(f"---\n{front}---\n{body}\n\n{MARKDOWN}\n", encoding="utf-8")
     villages = yaml.safe_load((content / "villages.yml").read_text(encoding="utf-8"))
     for i, v in enumerate(villages["villages"]):
-        v["name"], v["township"] = "<b>村</b>" + TITLE[:40], LINE + "乙" * (i % townships)
+        v["name"], v["township"] = "<b>村</b>" + TITLE[:32], LINE[:39] + "乙" * (i % townships)
         v["supervision_contact"], v["supervision_phone"] = LINE[:40], '0371" onclick="window.__pwned=1'
-    villages["villages"][0]["name"] = "=HYPERLINK(\"http://x\")" + TITLE[:40]
+    villages["villages"][0]["name"] = "=HYPERLINK(\"http://x\")" + TITLE[:18]
     (content / "villages.yml").write_text(yaml.safe_dump(villages, allow_unicode=True), encoding="utf-8")
     return content
 

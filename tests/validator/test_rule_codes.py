@@ -710,3 +710,18 @@ def test_e070_empty_pdf(site: Site) -> None:
     site.attach("empty.pdf", b"")
     path, report = _attach_case(site, "empty.pdf")
     assert [d.code for d in of(report, path)] == ["E070"]
+
+
+@pytest.mark.parametrize("field", ["name", "township"])
+def test_village_and_township_names_are_bounded(site: Site, field: str) -> None:
+    """A name is part of page titles, a township's name of its address and file names: a name
+    of 41 characters is refused with the field named; 40 pass."""
+    site.villages[0][field] = "东" * 41
+    site.write_villages()
+    path = site.write(base_record())
+    problems = [d for d in site.validate().diagnostics if d.code == "E090"]
+    assert len(problems) == 1 and field in problems[0].message and "40" in problems[0].message + problems[0].hint
+    site.villages[0][field] = "东" * 40
+    site.write_villages()
+    report = site.validate()
+    assert of(report, path) == [] and not [d for d in report.diagnostics if d.code == "E090"]
