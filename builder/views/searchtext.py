@@ -62,15 +62,31 @@ def token(pair: str) -> str:
     return _char(pair[0]) + _char(pair[1])
 
 
+# The runs given are kept, joined, to leave out later runs that are part of one of them, up to
+# this many characters (far more than a record written by hand holds); past it only a run given
+# before is left out, so that a record of a megabyte is not compared run by run with all of itself.
+KEPT = 20_000
+
+
 def runs(texts: Iterable[str]) -> Iterator[str]:
     """The runs of two or more searchable characters in ``texts``, each distinct run once and
     none that is part of another already given (a phrase inside a run is found in that run)."""
-    seen: list[str] = []
+    given: set[str] = set()
+    kept: list[str] = []  # the runs given, while they are under KEPT characters
+    joined, size = "", 0  # kept, each after a "\n" (never in a run), for one search in C
     for text in texts:
         for run in _RUN.findall(unicodedata.normalize("NFKC", text or "").lower()):
-            if len(run) > 1 and not any(run in s for s in seen):
-                seen.append(run)
-                yield run
+            if len(run) < 2 or run in given:
+                continue
+            if len(joined) != size:
+                joined = "".join(kept)
+            if run in joined:
+                continue
+            given.add(run)
+            if size < KEPT:
+                kept.append("\n" + run)
+                size += len(run) + 1
+            yield run
 
 
 def plain(html: str) -> str:

@@ -12,7 +12,7 @@ from buildkit import SITE_URL, copy_content, mkdocs_build, write_config
 
 from benchmarks.browser import serve
 from benchmarks.search import matters
-from builder.views.searchtext import index_text, runs, token
+from builder.views.searchtext import KEPT, index_text, runs, token
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = "[data-cw-results] .cw-item"
@@ -125,6 +125,15 @@ def test_index_text_pairs_each_run_once() -> None:
     assert list(runs(["东柳村 速生杨，东柳村", "速生", "4.5米 ２０２５-００１"])) == ["东柳村", "速生杨", "4.5米", "2025-001"]
     text = index_text(["关于村东"])
     assert text.split() == ["\u2042", token("关于"), token("于村"), token("村东")]
+
+
+def test_a_long_text_gives_each_run_once_and_leaves_out_parts_of_the_first_runs() -> None:
+    """Past ``KEPT`` characters of runs a later run is compared with the first runs only (a
+    record of a megabyte is not compared with all of itself), and a run given before is still
+    left out wherever it comes."""
+    many = [f"第{i}号" for i in range(KEPT // 4)]
+    found = list(runs(["村东耕地流转，" + "，".join(many) + "，耕地流转，" + many[-1] + "，" + many[5]]))
+    assert found == ["村东耕地流转", *many]
 
 
 # --- unusual characters: one build of a copy of the sample --------------------------------------
