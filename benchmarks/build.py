@@ -138,8 +138,9 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 # --- the two sites -------------------------------------------------------------------------------
 
-def cunwu_config(workdir: Path, content: Path, site_url: str = "http://127.0.0.1:8000/cunwu/") -> Path:
-    """Our mkdocs.yml, pointed at ``content`` and written into ``workdir``."""
+def cunwu_config(workdir: Path, content: Path, site_url: str = "http://127.0.0.1:8000/cunwu/", **options) -> Path:
+    """Our mkdocs.yml, pointed at ``content`` and written into ``workdir``; ``options``: more of
+    the cunwu plugin's settings."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(ROOT / "docs")
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
@@ -147,6 +148,7 @@ def cunwu_config(workdir: Path, content: Path, site_url: str = "http://127.0.0.1
     for entry in config["plugins"]:
         if isinstance(entry, dict) and "cunwu" in entry:
             entry["cunwu"]["content"] = str(content)
+            entry["cunwu"].update(options)
     path = workdir / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -116,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="只测这个已经生成的网站")
     args = parser.parse_args(argv)
     table = []
-    if args.site:  # its matters: the pages the search index holds
-        entry = json.loads((args.site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-        table += rows(sum(lang["page_count"] for lang in entry["languages"].values()), measure(args.site))
+    if args.site:  # its matters: the pages the parts of the search index hold
+        entries = [json.loads(p.read_text(encoding="utf-8")) for p in args.site.glob("pagefind/**/pagefind-entry.json")]
+        table += rows(sum(lang["page_count"] for e in entries for lang in e["languages"].values()), measure(args.site))
     else:
         with tempfile.TemporaryDirectory(prefix="cunwu-pages-bench-") as tmp:
             workdir = (args.keep or Path(tmp)).resolve()

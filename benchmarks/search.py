@@ -86,9 +86,10 @@ def draw(words: dict[str, list[str]], n: int, rnd: random.Random) -> list[str]:
 
 
 def fragments(site: Path) -> dict[str, str]:
-    """Pagefind's result id (the fragment's name) → the matter's address in the site."""
+    """Pagefind's result id (the fragment's name) → the matter's address in the site, from every
+    part of the index."""
     out = {}
-    for frag in (site / "pagefind/fragment").glob("*.pf_fragment"):
+    for frag in site.glob("pagefind/**/fragment/*.pf_fragment"):
         data = json.loads(gzip.decompress(frag.read_bytes())[len(b"pagefind_dcd"):])
         out[frag.stem] = re.sub(r"^(.*?/cunwu)?/", "", data["url"])
     return out

@@ -177,8 +177,10 @@ def _write(folder: Path, prefix: str, suffix: str, digits: int, value) -> str:
 Place = tuple[int, int, bytes]
 
 
-def merge(bundles: list[Path], out: Path) -> None:
-    """One index from Pagefind's indexes of batches given newest first, written to ``out``.
+def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
+    """One index from Pagefind's indexes of batches given newest first, written to ``out``;
+    ``scripts``: with pagefind.js and its WebAssembly (a further part of an index has none: the
+    search script loads it into the Pagefind of the first part).
 
     Each batch's pages are renumbered by its ``date`` sort list (newest first) after those of the
     batches before it. Words are gathered from every chunk of every batch, then sorted and cut
@@ -191,7 +193,7 @@ def merge(bundles: list[Path], out: Path) -> None:
     entry, lang = heads[0]
     metas = [meta_of(b, e, lang) for b, (e, _) in zip(bundles, heads, strict=True)]
     out.mkdir(parents=True)
-    for item in bundles[0].iterdir():  # pagefind.js, its WebAssembly and worker
+    for item in bundles[0].iterdir() if scripts else ():  # pagefind.js, its WebAssembly and worker
         if item.is_file() and item.name not in UNUSED and item.suffix != ".pf_meta" and item.name != "pagefind-entry.json":
             shutil.copy2(item, out / item.name)
     for sub in ("fragment", "index", "filter"):

@@ -60,6 +60,7 @@ class CunwuConfig(base.Config):
     repo_url = c.Type(str, default="")  # where records live, for history links (not Material's repo_url:
     repo_branch = c.Type(str, default="main")  # that one makes every phone call api.github.com)
     page_size = c.Type(int, default=PAGE_SIZE)  # matters a list page shows (builder/views/city.py)
+    search_part = c.Type(int, default=search.PART)  # matters a part of the search index holds (engine/search.py)
 
 
 def source_commit(root: Path) -> str:
@@ -217,7 +218,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except ForkError as exc:
             raise PluginError(f"公告的二维码没有生成：\n{exc}") from exc
         renderer = MatterRenderer(env, config, files, self.nav, qr)
-        self.indexer = search.Indexer()
+        self.indexer = search.Indexer(part=self.config.search_part)
         # Rendered newest first, the order of the index: Pagefind starts on the first batch while
         # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
         # Sorted oldest first, so that pop() hands them over newest first.

@@ -10,20 +10,32 @@ Pagefind runs on batches of pages, at most ``BATCH`` each and ``PARALLEL`` at a 
 ``pagefind_index.merge`` joins their indexes into one canonical index (the same bytes whatever
 the batches, the disk or the run). Pagefind holds about 150 KB a page while indexing, and uses
 one core for most of its run: batches bound the memory and use both cores of a small machine.
+
+A large site's index is cut into parts of at most ``PART`` matters, newest first: the first part
+in ``pagefind/``, the others in ``pagefind/<PART_PREFIX><k>/``. Before its first search Pagefind
+loads a list of every page of an index, and the index chunk of each word typed, both growing
+with the pages: one index of 100,000 matters made a first search fetch close to a megabyte.
+The search script searches the newest part first and the older ones as the results need them
+(``overrides/assets/javascripts/cunwu-search.js``), from the list ``preload`` writes into the
+search page.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 
 from ..model import sitenames
+from ..model.chinese import cn_date
 from .pagefind_index import SearchError, merge
 
 BUNDLE = sitenames.PAGEFIND  # the folder under site/ that holds the index and pagefind.js
@@ -72,8 +84,36 @@ BATCH_ALONE = 5_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
 SPLIT = 2_000  # below this many pages one run is quicker than two and a merge
 ONE_AT_A_TIME = 50_000  # above this many pages, one Pagefind run at a time: 0.8 GB less at the peak
+# Matters in one part of the index at most: a first search on a part of 10,000 fetches some
+# 200 KB, within a phone's budget (README, performance).
+PART = 10_000
+PART_PREFIX = "part"
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 _SORT = re.compile(r'data-pagefind-sort="date:([^"]*)"')
+
+
+class Part:
+    """What the search script knows of a part of the index before loading it: the dates of its
+    newest and oldest matters, and the years of their numbers (the search page's year filter)."""
+
+    def __init__(self, newest: str) -> None:
+        self.newest = self.oldest = newest  # sort keys: "<date> <village>/<id>"
+        self.years: set[str] = set()
+
+    def add(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.oldest = key
+            self.years.add(key.rpartition("/")[2][:4])
+
+    def script_data(self, path: str, tag: str) -> dict:
+        """Folder and cache tag; "since": the oldest date, as the site writes dates."""
+        years = sorted(self.years)
+        oldest = self.oldest.split(" ")[0]
+        try:
+            since = cn_date(dt.date.fromisoformat(oldest))
+        except ValueError:
+            since = oldest
+        return {"path": path, "tag": tag, "since": since, "years": [years[0], years[-1]] if years else []}
 
 
 class Indexer:
@@ -83,20 +123,24 @@ class Indexer:
     (``start``) and collects the index once MkDocs has written everything else (``finish``);
     ``index_site`` does the same with the pages read back from a written site. Only the part of a
     page Pagefind reads (``data-pagefind-body``) is written for it, into a folder of its own: the
-    index is the same, byte for byte, either way (``tests/search``).
+    index is the same, byte for byte, either way (``tests/search``). A batch never holds pages of
+    two parts of the index (``PART``).
     """
 
-    def __init__(self, batch: int = BATCH, parallel: int = PARALLEL, split: int = SPLIT) -> None:
-        self.batch, self.parallel, self.split = batch, parallel, split
+    def __init__(self, batch: int = BATCH, parallel: int = PARALLEL, split: int = SPLIT, part: int = PART) -> None:
+        self.batch, self.parallel, self.split, self.part = batch, parallel, split, max(1, part)
         self.tmp = Path(tempfile.mkdtemp(prefix="cunwu-pagefind-", dir=scratch_dir()))
         self.pages: list[tuple[str, str, str]] = []  # (date sort key, path in the site, searchable part)
         self.lang: str | None = None
         self.pool = None
-        self.jobs: list = []
+        self.jobs: list = []  # (part of the index, folder, Pagefind's run)
+        self.parts: list[Part] = []
+        self.launched = 0  # pages handed to Pagefind so far
         self.size = 0  # pages a batch holds, once ``expect`` knows how many will come
 
     def _plan(self, total: int) -> int:
         """Pages in each batch for ``total`` pages."""
+        total = min(total, self.part)
         count = -(-total // self.batch)
         if total >= self.split:
             count = max(count, self.parallel)
@@ -124,7 +168,7 @@ class Indexer:
         if self.size and self.pages and page[:2] > self.pages[-1][:2]:
             raise SearchError(f"页面没有按日期从新到旧交给搜索索引：{dest}")
         self.pages.append(page)
-        if self.size and len(self.pages) == self.size:
+        if self.size and (len(self.pages) == self.size or (self.launched + len(self.pages)) % self.part == 0):
             self._launch(self.pages)
             self.pages = []
 
@@ -135,14 +179,22 @@ class Indexer:
         if not self.size:  # not told how many: all are here, in any order
             self.pages.sort(key=lambda p: (p[0], p[1]), reverse=True)
             self.size = self._plan(len(self.pages))
-        for b in range(0, len(self.pages), self.size):
-            self._launch(self.pages[b:b + self.size])
-        self.pages = []
+        pages, self.pages = self.pages, []
+        while pages:
+            room = self.part - self.launched % self.part  # pages the current part still takes
+            batch = pages[:min(self.size, room)]
+            self._launch(batch)
+            pages = pages[len(batch):]
 
     def _launch(self, pages: list[tuple[str, str, str]]) -> None:
         """Write a batch's pages (only what Pagefind reads) and start Pagefind on them."""
         if self.pool is None:
             self.pool = concurrent.futures.ThreadPoolExecutor(self.parallel)
+        part = self.launched // self.part
+        if part == len(self.parts):
+            self.parts.append(Part(pages[0][0]))
+        self.parts[part].add(key for key, _, _ in pages)
+        self.launched += len(pages)
         folder = self.tmp / f"batch{len(self.jobs)}"
         made: set[Path] = set()
         for _, dest, body in pages:
@@ -152,20 +204,25 @@ class Indexer:
                 made.add(target.parent)
             with open(target, "w", encoding="utf-8") as out:
                 out.write(f'<!doctype html><html lang="{self.lang}"><body>{body}</body></html>')
-        self.jobs.append((folder, self.pool.submit(_run_pagefind, folder)))
+        self.jobs.append((part, folder, self.pool.submit(_run_pagefind, folder)))
 
     def finish(self, site_dir: Path | str) -> Path:
-        """Wait for Pagefind, merge its indexes into ``site_dir/pagefind/``; return that folder."""
+        """Wait for Pagefind, merge each part's batches into its folder of ``site_dir/pagefind/``
+        (``part_path``); return that folder."""
         site_dir = Path(site_dir)
         try:
             if not self.jobs:
                 raise SearchError("没有可以搜索的事项页面（data-pagefind-body）。")
-            bundles = [job.result() for _, job in self.jobs]
             out = site_dir / BUNDLE
             if out.exists():
                 shutil.rmtree(out)
-            merge(bundles, out)
-            preload(site_dir, out)
+            for part in range(len(self.parts)):
+                bundles = [job.result() for p, _, job in self.jobs if p == part]
+                merge(bundles, out / part_path(part), scripts=part == 0)
+                for p, folder, _ in self.jobs:  # merged: memory (/dev/shm) back before the next part
+                    if p == part:
+                        shutil.rmtree(folder, ignore_errors=True)
+            preload(site_dir, out, self.parts)
             return out
         finally:
             self.close()
@@ -175,6 +232,11 @@ class Indexer:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def part_path(part: int) -> str:
+    """The folder of a part of the index inside ``pagefind/``: "" for the first (newest)."""
+    return f"{PART_PREFIX}{part}/" if part else ""
 
 
 def sort_key(context: dict) -> str:
@@ -210,15 +272,23 @@ def _run_pagefind(folder: Path) -> Path:
 PRELOAD_MARK = "<!-- cunwu:pagefind-preload -->"
 
 
-def preload(site_dir: Path, bundle: Path) -> None:
-    """Let the search page fetch Pagefind's files while it loads, not one after another.
+def preload(site_dir: Path, bundle: Path, parts: list[Part] | None = None) -> None:
+    """Let the search page fetch Pagefind's files while it loads, not one after another, and
+    tell it the parts of the index.
 
     Pagefind fetches pagefind.js, then pagefind-entry.json, then the metadata and WebAssembly,
     each waiting on the one before: four round trips before a first search can start, which on
     a slow phone (150 ms each) is most of the wait. The search page gets preload links for all
-    of them, and a cache tag (the metadata's hash) that makes the entry's URL known in advance.
+    of them, and a cache tag (the metadata's hash) that makes the entry's URL known in advance;
+    and, for the search script, each part's folder, cache tag, dates and years (``Part``).
     """
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    lang = next(iter(entry["languages"].values()))
+    tag = lang["hash"]
+    data = []
+    for k, part in enumerate(parts or []):
+        head = json.loads((bundle / part_path(k) / "pagefind-entry.json").read_text(encoding="utf-8"))
+        data.append(part.script_data(part_path(k), next(iter(head["languages"].values()))["hash"]))
     for page in (site_dir / "search" / "index.html", site_dir / "search.html"):
         if not page.is_file():
             continue
@@ -226,9 +296,8 @@ def preload(site_dir: Path, bundle: Path) -> None:
         if PRELOAD_MARK not in html:
             continue
         rel = Path(os.path.relpath(bundle, page.parent)).as_posix()
-        lang = next(iter(entry["languages"].values()))
-        tag = lang["hash"]
         links = [f'<meta name="cunwu-pagefind" content="{tag}">',
+                 f'<meta name="cunwu-pagefind-parts" content="{escape(json.dumps(data, ensure_ascii=False))}">',
                  f'<link rel="modulepreload" href="{rel}/pagefind.js">']
         for name in (f"pagefind-entry.json?ts={tag}", f"pagefind.{lang['hash']}.pf_meta",
                      f"wasm.{lang.get('wasm') or 'unknown'}.pagefind"):

@@ -13,6 +13,8 @@
   var offer = form.querySelector("[data-cw-offer]");
   var selects = Array.prototype.slice.call(form.querySelectorAll("[data-cw-filter]"));
   var PAGE = 10;
+  var MORE = more.textContent;
+  var EARLIER = more.getAttribute("data-cw-earlier") || MORE;
   var root = new URL(form.getAttribute("data-root").replace(/\/?$/, "/"), location.href);
   var pagefind = null;
   var seq = 0;
@@ -32,6 +34,16 @@
   };
   var OFFLINE = "搜索暂时无法使用，请检查网络后重试，或按下面的状态、类别或村查看。";
 
+  // The parts of the index, newest first (builder/engine/search.py: Part): the first is
+  // Pagefind's own; each later one is merged into it when the results need older matters.
+  var parts = [];
+  try {
+    parts = JSON.parse(document.querySelector('meta[name="cunwu-pagefind-parts"]').getAttribute("content"));
+  } catch (e) {
+    parts = [];
+  }
+  var merged = {0: Promise.resolve()}; // part → its merge into Pagefind
+
   function load() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
@@ -47,13 +59,46 @@
       });
       pagefind.catch(function () {
         pagefind = null; // the next search tries again
+        merged = {0: Promise.resolve()};
       });
     }
     return pagefind;
   }
 
+  // The parts that may hold matters of the filters chosen (a year filter skips the others).
+  function wanted(f) {
+    var out = [];
+    parts.forEach(function (p, k) {
+      if (!k || !f.year || !p.years.length || (f.year >= p.years[0] && f.year <= p.years[1])) out.push(k);
+    });
+    return out.length ? out : [0];
+  }
+  // The next part not yet searched for these filters, merged; resolves to false when none is left.
+  function mergeNext(pf, f) {
+    var next = wanted(f).filter(function (k) { return !merged[k]; })[0];
+    if (next === undefined) return Promise.resolve(false);
+    var p = parts[next];
+    merged[next] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
+      { baseUrl: root.pathname, excerptLength: 24, metaCacheTag: p.tag });
+    merged[next].catch(function () { delete merged[next]; });
+    return merged[next].then(function () { return true; });
+  }
+  // The date from which matters were searched, or "" when every part that may hold them was.
+  function since(f) {
+    var want = wanted(f);
+    var left = want.filter(function (k) { return !merged[k]; });
+    if (!left.length) return "";
+    var done = want.filter(function (k) { return merged[k]; });
+    return parts[done[done.length - 1]].since;
+  }
+
   function say(text) {
     statusLine.textContent = text;
+  }
+  // While a search (or the next results) is under way, the list says so to screen readers.
+  function busy(on) {
+    if (on) list.setAttribute("aria-busy", "true");
+    else list.removeAttribute("aria-busy");
   }
 
   function filters() {
@@ -217,10 +262,15 @@
     var next = shown.slice(shownCount, shownCount + PAGE);
     shownCount += next.length;
     more.hidden = true;
+    busy(true);
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (datas) {
       if (mine !== seq) return;
       datas.forEach(function (d) { list.appendChild(item(d, shownWords)); });
-      more.hidden = shownCount >= shown.length;
+      // Past the results found, the button looks in the older parts of the index, if any is left.
+      var older = shownCount >= shown.length && since(asked.f);
+      more.textContent = older ? EARLIER : MORE;
+      more.hidden = shownCount >= shown.length && !older;
+      busy(false);
     });
   }
 
@@ -262,14 +312,60 @@
     return out.filter(function (w, i) { return out.indexOf(w) === i; });
   }
 
+  // Matters found in the parts of the index searched so far: while fewer than ``want`` of them
+  // hold every word and an older part may hold some, that part is merged and searched too.
+  function gather(pf, words, f, want) {
+    var search = words.length ? find(pf, words, { filters: f }) : pf.search(null, { filters: f }).then(function (res) {
+      // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
+      return res.results.map(function (r) { return { r: r, hits: 0 }; });
+    });
+    return search.then(function (hits) {
+      var full = hits.filter(function (h) { return h.hits === words.length; }).length;
+      if (full >= want) return hits;
+      return mergeNext(pf, f).then(function (more) { return more ? gather(pf, words, f, want) : hits; });
+    });
+  }
+
+  // Matters holding what was typed; when none does, those holding its parts (道路硬化 → 道路, 硬化),
+  // each marked with the words it was found by (``of``).
+  function search(pf, words, f, want) {
+    return gather(pf, words, f, want).then(function (hits) {
+      var parts = pieces(words);
+      if (hits.length || parts.length === words.length) return hits;
+      return gather(pf, parts, f, want).then(function (more) {
+        return more.map(function (h) { return { r: h.r, hits: h.hits, of: parts }; });
+      });
+    });
+  }
+
+  var asked = { words: [], f: {} }; // the search shown: words typed and filters
   function done(hits, words) {
     shown = hits.map(function (h) { return h.r; });
-    shownWords = words;
+    shownWords = hits.length && hits[0].of ? hits[0].of : words;
     shownCount = 0;
     // What was found, for benchmarks/search.py (result ids and how many runs each holds).
     form.cunwuFound = hits.map(function (h) { return [h.r.id, h.hits]; });
     list.textContent = "";
     more.hidden = true;
+  }
+
+  // The status line for ``hits`` of ``words`` under the filters ``f``: how many, and from which
+  // date, while older parts of the index are not searched yet.
+  function tell(hits, words, f) {
+    var from = since(f);
+    var upto = from ? "（" + from + "以来）" : "";
+    if (hits.length && hits[0].of) {
+      var parts = hits[0].of;
+      var all = hits.filter(function (h) { return h.hits === parts.length; }).length;
+      say("没有找到含“" + words.join(" ") + "”的事项；以下 " + hits.length + " 件" + upto + "含有其中部分词语"
+        + (all ? "（前 " + all + " 件含有“" + parts.join("”“") + "”）" : ""));
+      return;
+    }
+    var full = hits.filter(function (h) { return h.hits === words.length; }).length;
+    if (!words.length) say("共 " + hits.length + " 件事项" + upto);
+    else if (full === hits.length) say("找到 " + full + " 件事项" + upto);
+    else if (full) say("找到 " + full + " 件事项" + upto + "，另有 " + (hits.length - full) + " 件含有其中部分词语");
+    else say("没有同时含有这些词的事项；以下 " + hits.length + " 件" + upto + "含有其中部分词语");
   }
 
   function run() {
@@ -280,42 +376,24 @@
     remember(q, f);
     var typed = runs(q);
     var words = typed.filter(function (w) { return Array.from(w).length > 1; });
+    asked = { words: words, f: f };
     offer.hidden = true;
     if (!words.length && (typed.length || !Object.keys(f).length)) {
       done([], []);
+      busy(false);
       // One character is found in too many matters to mean anything, and the index holds pairs.
       say(typed.length ? "请至少输入两个字，例如“道路”“补偿”；也可以用下面的筛选。" : "");
       return Promise.resolve();
     }
     say("正在搜索…");
+    busy(true);
     return load().then(function (pf) {
-      if (!words.length) {
-        // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
-        return pf.search(null, { filters: f }).then(function (res) {
-          return res.results.map(function (r) { return { r: r, hits: 0 }; });
-        });
-      }
-      return find(pf, words, { filters: f }).then(function (hits) {
-        var parts = pieces(words);
-        if (hits.length || parts.length === words.length) return hits;
-        // Nothing holds what was typed: show what holds its parts (道路硬化 → 道路, 硬化), said so.
-        return find(pf, parts, { filters: f }).then(function (more) {
-          return more.map(function (h) { return { r: h.r, hits: h.hits, of: parts }; });
-        });
-      });
+      return search(pf, words, f, PAGE);
     }).then(function (hits) {
       if (mine !== seq || !hits) return;
-      if (hits.length && hits[0].of) {
-        var parts = hits[0].of;
-        done(hits, parts);
-        var all = hits.filter(function (h) { return h.hits === parts.length; }).length;
-        say("没有找到含“" + words.join(" ") + "”的事项；以下 " + hits.length + " 件含有其中部分词语"
-          + (all ? "（前 " + all + " 件含有“" + parts.join("”“") + "”）" : ""));
-        return showMore(mine);
-      }
       done(hits, words);
-      var full = hits.filter(function (h) { return h.hits === words.length; }).length;
       if (!hits.length) {
+        busy(false);
         if (lost > lostBefore) say(OFFLINE);
         else {
           say(words.length ? "没有找到含“" + words.join(" ") + "”的事项。可以换一个词，或减少筛选条件。"
@@ -324,14 +402,41 @@
         }
         return;
       }
-      if (!words.length) say("共 " + hits.length + " 件事项");
-      else if (full === hits.length) say("找到 " + full + " 件事项");
-      else if (full) say("找到 " + full + " 件事项，另有 " + (hits.length - full) + " 件含有其中部分词语");
-      else say("没有同时含有这些词的事项；以下 " + hits.length + " 件含有其中部分词语");
+      tell(hits, words, f);
       return showMore(mine);
     }).catch(function () {
       // A chunk of the index that did not arrive (a lost connection): say so, never spin.
-      if (mine === seq) say(OFFLINE);
+      if (mine !== seq) return;
+      say(OFFLINE);
+      busy(false);
+    });
+  }
+
+  // The results shown are all there are in the parts searched: search the next older part too,
+  // keeping those shown in their places and adding the others after them.
+  function earlier() {
+    var mine = seq;
+    var q = asked;
+    more.hidden = true;
+    busy(true);
+    say("正在查找更早的事项…");
+    return load().then(function (pf) {
+      return mergeNext(pf, q.f).then(function () {
+        return search(pf, q.words, q.f, shown.length + PAGE);
+      });
+    }).then(function (hits) {
+      if (mine !== seq) return;
+      var seen = {};
+      shown.slice(0, shownCount).forEach(function (r) { seen[r.id] = true; });
+      var kept = shown.slice(0, shownCount);
+      shown = kept.concat(hits.filter(function (h) { return !seen[h.r.id]; }).map(function (h) { return h.r; }));
+      form.cunwuFound = hits.map(function (h) { return [h.r.id, h.hits]; });
+      tell(hits, q.words, q.f);
+      return showMore(mine);
+    }).catch(function () {
+      if (mine !== seq) return;
+      say(OFFLINE);
+      busy(false);
     });
   }
 
@@ -357,7 +462,10 @@
     input.blur(); // closes the phone keyboard so the results show
     run();
   });
-  more.addEventListener("click", function () { showMore(seq); });
+  more.addEventListener("click", function () {
+    if (shownCount < shown.length) showMore(seq);
+    else earlier();
+  });
 
   load(); // start fetching pagefind.js and its WebAssembly while the reader types
   if (input.value || Object.keys(filters()).length) run();
