@@ -1,10 +1,13 @@
 """Full-text search of matters with Pagefind: finding its binary, running it on batches of pages.
 
 Only matter pages carry ``data-pagefind-body`` (see ``overrides/cunwu/matter.html``), so only
-they are indexed; their filters (village, category, status, year) and the meta shown in a result
-(village, status, category, date) come from attributes on that page, and the words searched
-from the hidden index text at its end (``builder/views/searchtext.py``). The index is written by
-the ``pagefind_extended`` binary of PyPI's ``pagefind[extended]``, through its command line.
+they are indexed, and of each only a hidden part at its end: the filters (village, category,
+status, year) and the meta shown in a result (title, village, status, category, date) as
+attributes, and the index text (``builder/views/searchtext.py``), the words searched. The
+readable page is not indexed: no query asks for its words, and indexing them took Pagefind as
+long as the index text; the search script decodes its excerpts from the index text. The index
+is written by the ``pagefind_extended`` binary of PyPI's ``pagefind[extended]``, through its
+command line.
 
 Pagefind runs on batches of pages, at most ``BATCH`` each and ``PARALLEL`` at a time, and
 ``pagefind_index.merge`` joins their indexes into one canonical index (the same bytes whatever
@@ -41,13 +44,6 @@ from .pagefind_index import SearchError, merge
 BUNDLE = sitenames.PAGEFIND  # the folder under site/ that holds the index and pagefind.js
 # Only matter pages are indexed; they sit at <village>/<id>/index.html.
 GLOB = "*/*/index.html"
-# Parts of a matter page that are the same words on every page (step names, "应到 46 人，实到 39 人",
-# vote shares, dates, money lines): nobody searches them, and at 10,000 matters leaving them out
-# made indexing a third faster and its memory a quarter smaller (1.9 → 1.5 GB).
-EXCLUDE = (".cw-step__mark", ".cw-step__head", ".cw-step__facts", ".cw-votes", ".cw-votes__legend",
-           ".cw-progress", ".cw-progress__text", ".cw-money")
-
-
 def executable() -> Path:
     """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the extended build from PyPI."""
     env = os.environ.get("PAGEFIND_BINARY_PATH")
@@ -158,13 +154,13 @@ class Indexer:
         start = html.find("<div data-pagefind-body")
         if start < 0:
             return
-        end = html.find("</article>", start)
-        body = html[start:end if end > 0 else len(html)]
+        end = html.find("</div>", start)  # it holds no <div> (overrides/cunwu/matter.html)
+        body = html[start:end + len("</div>") if end > 0 else len(html)]
         if self.lang is None:
             lang = _LANG.search(html)
             self.lang = lang[1] if lang else ""
         key = _SORT.search(body)
-        page = (key[1] if key else "", dest, body)  # a quarter of the page, kept until its batch starts
+        page = (key[1] if key else "", dest, body)  # kept until its batch starts
         if self.size and self.pages and page[:2] > self.pages[-1][:2]:
             raise SearchError(f"页面没有按日期从新到旧交给搜索索引：{dest}")
         self.pages.append(page)
@@ -260,8 +256,6 @@ def scratch_dir(need: int = 2 << 30) -> str | None:
 def _run_pagefind(folder: Path) -> Path:
     bundle = folder / BUNDLE
     cmd = [str(executable()), "--site", str(folder / "pages"), "--output-path", str(bundle), "--silent"]
-    for selector in EXCLUDE:
-        cmd += ["--exclude-selectors", selector]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         raise SearchError("搜索索引没有生成（Pagefind 出错）：\n" + (proc.stderr or proc.stdout).strip())

@@ -7,7 +7,8 @@ segmenter can split: every overlapping pair of Chinese characters (a CJK bigram,
 CJKAnalyzer indexes Chinese), written as a six-letter Latin token. The search script
 (``overrides/assets/javascripts/cunwu-search.js``) turns what is typed into the same tokens and
 asks Pagefind for them as a phrase, so a matter is found exactly when its text holds the typed
-characters in that order. ``token`` here and ``token`` there must agree (``tests/search``).
+characters in that order, and reads the tokens back into text for a result's excerpt. ``token``
+here and ``code`` there must agree (``tests/search``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ _RUN = re.compile(f"{_C}+(?:[-./:]{_C}+)*")
 _ASCII = "0123456789abcdefghijklmnopqrstuvwxyz%-./:"
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
-# Separates the readable text of a page from its index text in what Pagefind keeps of the page
-# (``content``): Pagefind indexes no punctuation, and the search script cuts excerpts before it.
+# Starts the index text in what Pagefind keeps of a page (``content``), from which the search
+# script reads its excerpts back (Pagefind indexes no punctuation).
 MARK = "\u2042"  # ⁂
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 

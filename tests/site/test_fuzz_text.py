@@ -118,11 +118,13 @@ def test_any_text_is_refused_with_a_code_or_published_inert(fields, bodies, name
 @pytest.mark.parametrize("word", ["Café", "naïve", "읛"])
 def test_a_word_of_another_script_builds_and_is_indexed(tmp_path: Path, word: str) -> None:
     """Pagefind keeps such a word under its folded form with the form as written beside it: the
-    merged index keeps both, on the matter's page."""
+    merged index keeps both, on the matter's page. Of a page Pagefind reads the title (a result's
+    meta) as written, the rest as index text."""
     folded = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
     content = copy_content(tmp_path)
     record = content / "dongliu/2025-003.md"
-    record.write_text(record.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+    text = record.read_text(encoding="utf-8").replace("\ntitle: 关于", f"\ntitle: {word} 关于", 1)
+    record.write_text(text + f"\n{word}\n", encoding="utf-8")
     done = mkdocs_build(write_config(tmp_path, content), tmp_path / "site")
     assert done.returncode == 0, done.stderr[-500:]
     bundle = tmp_path / "site" / "pagefind"

@@ -125,7 +125,7 @@
   var RUN = new RegExp(C + "+(?:[-./:]" + C + "+)*", "gu");
   var ASCII = "0123456789abcdefghijklmnopqrstuvwxyz%-./:";
   var B36 = "0123456789abcdefghijklmnopqrstuvwxyz";
-  var MARK = "\u2042"; // starts the index text in a page's content: excerpts are cut before it
+  var MARK = "\u2042"; // starts the index text in a page's content
 
   function norm(text) {
     return text.normalize("NFKC").toLowerCase();
@@ -201,18 +201,49 @@
     return fill(el, t, spans(t, words), 0, t.chars.length);
   }
 
-  // The excerpt: some 50 characters of the page's readable text (its index text cut off, and
-  // its title, shown above) around the first place it holds a word typed, the words marked.
+  // The index text read back: each token is two characters, a run's tokens overlap by one
+  // (道路 路硬 硬化 → 道路硬化), so the runs of the matter's own words come back, in order,
+  // as the index read them (NFKC, lower case), a space between runs.
+  function uncode(t, i) {
+    if (t[i] >= "0" && t[i] <= "9") {
+      return [String.fromCodePoint(0x20000 + parseInt(t.substr(i, 4), 36)), i + 4];
+    }
+    var n = (B36.indexOf(t[i]) - 10) * 1296 + B36.indexOf(t[i + 1]) * 36 + B36.indexOf(t[i + 2]);
+    var cp = n < 27648 ? 0x3400 + n : n === 27648 ? 0x3007 : n < 27700 ? ASCII.charCodeAt(n - 27649) : 0xf900 + n - 27700;
+    return [String.fromCodePoint(cp), i + 3];
+  }
+  function decoded(content) {
+    var out = "";
+    var last = null;
+    (content.split(MARK)[1] || "").split(/[\s\u200b.]+/).forEach(function (t) {
+      if (!/^[0-9a-z]{6,8}$/.test(t)) return;
+      var first = uncode(t, 0);
+      var second = uncode(t, first[1]);
+      if (second[1] !== t.length) return;
+      if (first[0] === last) out += second[0];
+      else out += (out ? " " : "") + first[0] + second[0];
+      last = second[0];
+    });
+    return out;
+  }
+
+  // The excerpt: some 50 characters of the matter's own words (after its number, village and
+  // title, shown above) around the first place they hold a word typed, the words marked.
   var AROUND = 16;
   var WIDTH = 50;
-  function excerpt(data, title, words) {
-    var text = (data.content || "").split(MARK)[0].replace(/\u200b/g, "");
+  function excerpt(data, head, words) {
+    var text = decoded(data.content || "");
     var t = indexed(text);
-    var skip = title && text.indexOf(title) === 0 ? Array.from(title).length : 0;
-    while (skip < t.chars.length && /[.\s]/.test(t.chars[skip])) skip++; // Pagefind's ". " after a heading
+    var pos = 0; // past the runs of the number, village and title that start the index text
+    runs(head).forEach(function (r) {
+      if (t.flat.indexOf(r, pos) === pos) pos += r.length;
+      while (t.flat[pos] === " ") pos++;
+    });
+    var skip = t.at[pos];
     var found = spans(t, words);
     var after = found.filter(function (sp) { return sp[0] >= skip; });
     var from = after.length ? Math.max(skip, after[0][0] - AROUND) : skip;
+    if (t.chars[from] === " ") from++;
     var to = Math.min(t.chars.length, from + WIDTH);
     var span = document.createElement("span");
     span.className = "cw-item__excerpt";
@@ -253,7 +284,7 @@
       meta.appendChild(time);
     }
     a.appendChild(meta);
-    if (words.length) a.appendChild(excerpt(data, m.title, words));
+    if (words.length) a.appendChild(excerpt(data, [number, m.village, m.title].join(" "), words));
     li.appendChild(a);
     return li;
   }
