@@ -87,6 +87,9 @@ def test_parts_find_what_one_index_finds_in_the_same_order(phone, served: str, p
     assert set(whole) == holding(word)
     typed(phone, parted_served, word)
     assert listed(phone) == whole
+    # Newest first: every phrase scores alike, and pages are numbered newest first in each part.
+    dates = phone.locator(f"{RESULTS} time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))")
+    assert len(dates) == len(whole) and dates == sorted(dates, reverse=True)
     assert phone.locator(STATUS).inner_text() == f"找到 {len(whole)} 件事项"
 
 

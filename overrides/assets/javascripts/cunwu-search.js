@@ -73,15 +73,18 @@
     });
     return out.length ? out : [0];
   }
-  // The next part not yet searched for these filters, merged; resolves to false when none is left.
-  function mergeNext(pf, f) {
-    var next = wanted(f).filter(function (k) { return !merged[k]; })[0];
-    if (next === undefined) return Promise.resolve(false);
-    var p = parts[next];
-    merged[next] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
-      { baseUrl: root.pathname, excerptLength: 24, metaCacheTag: p.tag });
-    merged[next].catch(function () { delete merged[next]; });
-    return merged[next].then(function () { return true; });
+  // The next ``count`` parts not yet searched for these filters, merged at once; resolves to
+  // false when none is left.
+  function mergeNext(pf, f, count) {
+    var next = wanted(f).filter(function (k) { return !merged[k]; }).slice(0, count || 1);
+    if (!next.length) return Promise.resolve(false);
+    return Promise.all(next.map(function (k) {
+      var p = parts[k];
+      merged[k] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
+        { baseUrl: root.pathname, excerptLength: 24, metaCacheTag: p.tag });
+      merged[k].catch(function () { delete merged[k]; });
+      return merged[k];
+    })).then(function () { return true; });
   }
   // The date from which matters were searched, or "" when every part that may hold them was.
   function since(f) {
@@ -344,8 +347,9 @@
   }
 
   // Matters found in the parts of the index searched so far: while fewer than ``want`` of them
-  // hold every word and an older part may hold some, that part is merged and searched too.
-  function gather(pf, words, f, want) {
+  // hold every word and older parts may hold some, those parts are merged and searched too.
+  function gather(pf, words, f, want, step) {
+    step = step || 1;
     var search = words.length ? find(pf, words, { filters: f }) : pf.search(null, { filters: f }).then(function (res) {
       // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
       return res.results.map(function (r) { return { r: r, hits: 0 }; });
@@ -353,7 +357,9 @@
     return search.then(function (hits) {
       var full = hits.filter(function (h) { return h.hits === words.length; }).length;
       if (full >= want) return hits;
-      return mergeNext(pf, f).then(function (more) { return more ? gather(pf, words, f, want) : hits; });
+      // One older part, then two at once, then four: a word found in few matters (or none)
+      // waits for a few rounds of requests, not one round per part.
+      return mergeNext(pf, f, step).then(function (more) { return more ? gather(pf, words, f, want, step * 2) : hits; });
     });
   }
 
