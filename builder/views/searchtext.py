@@ -13,6 +13,7 @@ here and ``code`` there must agree (``tests/search``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -45,6 +46,7 @@ def _slot(cp: int) -> int:
     return 27700 + cp - 0xF900  # 0xF900 … 0xFAFF: up to 28211
 
 
+@functools.cache  # a matter's text is mostly a few thousand distinct characters, met again and again
 def _char(c: str) -> str:
     """Three letters or digits for a character of the main planes, four for the others.
 
@@ -98,7 +100,10 @@ def plain(html: str) -> str:
 def index_text(texts: Iterable[str]) -> str:
     """The hidden index text of a matter: ``MARK``, then the tokens of each run's pairs in order
     (a phrase of k characters is k - 1 consecutive tokens)."""
-    tokens = [" ".join(token(run[i:i + 2]) for i in range(len(run) - 1)) for run in runs(texts)]
+    tokens = []
+    for run in runs(texts):
+        codes = [_char(c) for c in run]
+        tokens.append(" ".join([a + b for a, b in zip(codes, codes[1:], strict=False)]))
     return MARK + " " + " ".join(tokens)
 
 
