@@ -148,3 +148,15 @@ def test_parts_are_the_same_bytes_whatever_the_batches(parted: Path, tmp_path: P
                 for p in (parted / "pagefind").rglob("*") if p.is_file()}
     assert made == original
     assert (copy / "search/index.html").read_bytes() == (parted / "search/index.html").read_bytes()
+
+
+def test_a_part_that_did_not_arrive_is_said_and_fetched_again_next_time(phone, parted_served: str) -> None:
+    """An older part lost on the way: the page says the search cannot work now, and the next
+    search, with the connection back, finds everything."""
+    phone.route("**/pagefind/part*/**", lambda route: route.abort())
+    status = typed(phone, parted_served, "积水")
+    assert status.startswith("搜索暂时无法使用"), status
+    phone.unroute("**/pagefind/part*/**")
+    phone.locator(".cw-search__go").click()
+    phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.startsWith('找到')")
+    assert listed(phone) == sorted(holding("积水"))

@@ -81,10 +81,14 @@
     return Promise.all(next.map(function (k) {
       var p = parts[k];
       merged[k] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
-        { baseUrl: root.pathname, excerptLength: 24, metaCacheTag: p.tag });
-      merged[k].catch(function () { delete merged[k]; });
+        { baseUrl: root.pathname, metaCacheTag: p.tag });
       return merged[k];
-    })).then(function () { return true; });
+    })).then(function () { return true; }, function (e) {
+      // A part that did not arrive stays in Pagefind, broken: start Pagefind afresh next time.
+      pagefind = null;
+      merged = {0: Promise.resolve()};
+      return pf.destroy().then(function () { throw e; });
+    });
   }
   // The date from which matters were searched, or "" when every part that may hold them was.
   function since(f) {
