@@ -11,8 +11,8 @@ command line.
 
 Pagefind runs on batches of pages, at most ``BATCH`` each and ``PARALLEL`` at a time, and
 ``pagefind_index.merge`` joins their indexes into one canonical index (the same bytes whatever
-the batches, the disk or the run). Pagefind holds about 150 KB a page while indexing, and uses
-one core for most of its run: batches bound the memory and use both cores of a small machine.
+the batches, the disk or the run). Pagefind's memory grows with the words of its pages, and it
+uses one core for most of its run: batches bound the memory and use both cores of a small machine.
 
 A large site's index is cut into parts of at most ``PART`` matters, newest first: the first part
 in ``pagefind/``, the others in ``pagefind/<PART_PREFIX><k>/``. Before its first search Pagefind
@@ -44,6 +44,8 @@ from .pagefind_index import SearchError, merge
 BUNDLE = sitenames.PAGEFIND  # the folder under site/ that holds the index and pagefind.js
 # Only matter pages are indexed; they sit at <village>/<id>/index.html.
 GLOB = "*/*/index.html"
+
+
 def executable() -> Path:
     """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the extended build from PyPI."""
     env = os.environ.get("PAGEFIND_BINARY_PATH")
@@ -70,11 +72,11 @@ def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
         indexer.close()
 
 
-# Pages a Pagefind run indexes at most. A run's memory grows with its pages' words, which the
-# hidden index text (pairs of characters) about doubles: two runs at once of 1,250 pages keep a
-# 10,000-matter build within its memory target, where 2,500 went past it (README, performance).
-# Smaller batches also start the first run earlier. One run at a time (very large sites), 5,000:
-# fewer runs to merge.
+# Pages a Pagefind run indexes at most. A run's memory grows with its pages' words: when Pagefind
+# still read the readable page besides the index text, two runs at once of 2,500 pages took a
+# 10,000-matter build past its memory target, and 1,250 kept it within. Batches of 2,500 of the
+# index text alone were no quicker (README, performance). Smaller batches also start the first
+# run earlier. One run at a time (very large sites), 5,000: fewer runs to merge.
 BATCH = 1_250
 BATCH_ALONE = 5_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
