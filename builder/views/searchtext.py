@@ -75,20 +75,14 @@ def runs(texts: Iterable[str]) -> Iterator[str]:
     """The runs of two or more searchable characters in ``texts``, each distinct run once and
     none that is part of another already given (a phrase inside a run is found in that run)."""
     given: set[str] = set()
-    kept: list[str] = []  # the runs given, while they are under KEPT characters
-    joined, size = "", 0  # kept, each after a "\n" (never in a run), for one search in C
+    kept = ""  # the runs given while under KEPT characters, each after a "\n" (never in a run)
     for text in texts:
         for run in _RUN.findall(unicodedata.normalize("NFKC", text or "").lower()):
-            if len(run) < 2 or run in given:
-                continue
-            if len(joined) != size:
-                joined = "".join(kept)
-            if run in joined:
+            if len(run) < 2 or run in given or run in kept:
                 continue
             given.add(run)
-            if size < KEPT:
-                kept.append("\n" + run)
-                size += len(run) + 1
+            if len(kept) < KEPT:
+                kept += "\n" + run
             yield run
 
 
