@@ -95,6 +95,10 @@ def test_text_is_large_enough_and_taps_are_big(phone, served: str) -> None:
     heights = page.evaluate("[...document.querySelectorAll('.cw-item__link, .cw-count, .cw-chips a')]"
                             ".map(a => a.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44
+    # A village's link in the statistics tables is the height of its row, not of its text.
+    page.goto(served + "stats/")
+    heights = page.evaluate("[...document.querySelectorAll('table.cw-table th a')].map(a => a.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 44
     page.close()
 
 
