@@ -160,3 +160,28 @@ def test_a_part_that_did_not_arrive_is_said_and_fetched_again_next_time(phone, p
     phone.locator(".cw-search__go").click()
     phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.startsWith('找到')")
     assert listed(phone) == sorted(holding("积水"))
+
+
+def test_after_a_year_filter_the_parts_left_out_are_searched_first(phone, parted_served: str, parted: Path) -> None:
+    """A search of 2025 merges only the parts holding 2025; a search of every year afterwards
+    says from when it is complete counting from the newest part (not from the oldest part merged),
+    and finds everything."""
+    phone.goto(parted_served + "search/?year=2025")
+    listed(phone)
+    phone.locator("select[data-cw-filter=year]").select_option("")
+    status = typed_here(phone, "会议")  # more than ten in the parts holding 2025, some in the others
+    since = [p["since"] for p in parts_of(parted)]
+    found = re.fullmatch(r"找到 \d+ 件事项(?:（(.+)以来）)?", status)
+    assert found and (found[1] is None or found[1] in since[:2]), status
+    assert sorted(listed(phone)) == sorted(holding("会议"))
+    assert phone.locator(STATUS).inner_text() == f"找到 {len(holding('会议'))} 件事项"
+
+
+def typed_here(page, query: str) -> str:
+    """``query`` typed into the search page already open, sent with 搜索; the status line."""
+    page.locator("#cw-q").fill(query)
+    page.locator(".cw-search__go").click()
+    page.wait_for_function("() => { const t = document.querySelector('[data-cw-status]').textContent;"
+                           " return t.startsWith('找到') && !document.querySelector('[data-cw-results]')"
+                           ".hasAttribute('aria-busy'); }")
+    return page.locator(STATUS).inner_text()

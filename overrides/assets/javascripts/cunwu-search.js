@@ -90,13 +90,14 @@
       return pf.destroy().then(function () { throw e; });
     });
   }
-  // The date from which matters were searched, or "" when every part that may hold them was.
+  // The date from which every matter was searched, or "" when every part that may hold them
+  // was: that of the last part before the first one not searched (a year filter chosen before
+  // may have merged an older part and left newer ones out).
   function since(f) {
     var want = wanted(f);
-    var left = want.filter(function (k) { return !merged[k]; });
-    if (!left.length) return "";
-    var done = want.filter(function (k) { return merged[k]; });
-    return parts[done[done.length - 1]].since;
+    var i = 0;
+    while (i < want.length && merged[want[i]]) i++;
+    return i < want.length ? parts[want[i - 1]].since : "";
   }
 
   function say(text) {
