@@ -175,6 +175,9 @@ def test_after_a_year_filter_the_parts_left_out_are_searched_first(phone, parted
     assert found and (found[1] is None or found[1] in since[:2]), status
     assert sorted(listed(phone)) == sorted(holding("会议"))
     assert phone.locator(STATUS).inner_text() == f"找到 {len(holding('会议'))} 件事项"
+    # Newest first still, though a 2026 part came after parts of 2025.
+    dates = phone.locator(f"{RESULTS} time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))")
+    assert dates == sorted(dates, reverse=True)
 
 
 def typed_here(page, query: str) -> str:

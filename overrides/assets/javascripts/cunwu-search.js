@@ -75,24 +75,37 @@
   }
   // The next ``count`` parts not yet searched for these filters, merged at once; resolves to
   // false when none is left.
-  function mergeNext(pf, f, count) {
-    var next = wanted(f).filter(function (k) { return !merged[k]; }).slice(0, count || 1);
-    if (!next.length) return Promise.resolve(false);
-    return Promise.all(next.map(function (k) {
-      var p = parts[k];
-      merged[k] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
-        { baseUrl: root.pathname, metaCacheTag: p.tag });
-      return merged[k];
-    })).then(function () { return true; }, function (e) {
-      // A part that did not arrive stays in Pagefind, broken: start Pagefind afresh next time.
-      pagefind = null;
-      merged = {0: Promise.resolve()};
-      return pf.destroy().then(function () { throw e; });
+  function mergeNext(f, count) {
+    if (!wanted(f).some(function (k) { return !merged[k]; })) return Promise.resolve(false);
+    return inOrder(f).then(load).then(function (pf) {
+      var next = wanted(f).filter(function (k) { return !merged[k]; }).slice(0, count || 1);
+      return Promise.all(next.map(function (k) {
+        var p = parts[k];
+        merged[k] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
+          { baseUrl: root.pathname, metaCacheTag: p.tag });
+        return merged[k];
+      })).then(function () { return true; }, function (e) {
+        // A part that did not arrive stays in Pagefind, broken: start Pagefind afresh next time.
+        return restart().then(function () { throw e; });
+      });
     });
   }
+  // Pagefind lists the results of its indexes in the order they were merged: when a part these
+  // filters want is newer than one merged already (a year filter skipped it), Pagefind starts
+  // afresh, so that results stay newest first.
+  function inOrder(f) {
+    var highest = Math.max.apply(null, Object.keys(merged).map(Number));
+    var first = wanted(f).filter(function (k) { return !merged[k]; })[0];
+    return first !== undefined && first < highest ? restart() : Promise.resolve();
+  }
+  function restart() {
+    var old = pagefind;
+    pagefind = null;
+    merged = {0: Promise.resolve()};
+    return old ? old.then(function (pf) { return pf.destroy(); }, function () {}) : Promise.resolve();
+  }
   // The date from which every matter was searched, or "" when every part that may hold them
-  // was: that of the last part before the first one not searched (a year filter chosen before
-  // may have merged an older part and left newer ones out).
+  // was: that of the last part before the first one not searched.
   function since(f) {
     var want = wanted(f);
     var i = 0;
@@ -353,28 +366,30 @@
 
   // Matters found in the parts of the index searched so far: while fewer than ``want`` of them
   // hold every word and older parts may hold some, those parts are merged and searched too.
-  function gather(pf, words, f, want, step) {
+  function gather(words, f, want, step) {
     step = step || 1;
-    var search = words.length ? find(pf, words, { filters: f }) : pf.search(null, { filters: f }).then(function (res) {
-      // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
-      return res.results.map(function (r) { return { r: r, hits: 0 }; });
-    });
-    return search.then(function (hits) {
+    return inOrder(f).then(load).then(function (pf) {
+      if (words.length) return find(pf, words, { filters: f });
+      return pf.search(null, { filters: f }).then(function (res) {
+        // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
+        return res.results.map(function (r) { return { r: r, hits: 0 }; });
+      });
+    }).then(function (hits) {
       var full = hits.filter(function (h) { return h.hits === words.length; }).length;
       if (full >= want) return hits;
       // One older part, then two at once, then four: a word found in few matters (or none)
       // waits for a few rounds of requests, not one round per part.
-      return mergeNext(pf, f, step).then(function (more) { return more ? gather(pf, words, f, want, step * 2) : hits; });
+      return mergeNext(f, step).then(function (more) { return more ? gather(words, f, want, step * 2) : hits; });
     });
   }
 
   // Matters holding what was typed; when none does, those holding its parts (道路硬化 → 道路, 硬化),
   // each marked with the words it was found by (``of``).
-  function search(pf, words, f, want) {
-    return gather(pf, words, f, want).then(function (hits) {
+  function search(words, f, want) {
+    return gather(words, f, want).then(function (hits) {
       var parts = pieces(words);
       if (hits.length || parts.length === words.length) return hits;
-      return gather(pf, parts, f, want).then(function (more) {
+      return gather(parts, f, want).then(function (more) {
         return more.map(function (h) { return { r: h.r, hits: h.hits, of: parts }; });
       });
     });
@@ -429,9 +444,7 @@
     }
     say("正在搜索…");
     busy(true);
-    return load().then(function (pf) {
-      return search(pf, words, f, PAGE);
-    }).then(function (hits) {
+    return search(words, f, PAGE).then(function (hits) {
       if (mine !== seq || !hits) return;
       done(hits, words);
       if (!hits.length) {
@@ -462,10 +475,8 @@
     more.hidden = true;
     busy(true);
     say("正在查找更早的事项…");
-    return load().then(function (pf) {
-      return mergeNext(pf, q.f).then(function () {
-        return search(pf, q.words, q.f, shown.length + PAGE);
-      });
+    return mergeNext(q.f).then(function () {
+      return search(q.words, q.f, shown.length + PAGE);
     }).then(function (hits) {
       if (mine !== seq) return;
       var seen = {};
