@@ -91,11 +91,11 @@ _SORT = re.compile(r'data-pagefind-sort="date:([^"]*)"')
 
 
 class Part:
-    """What the search script knows of a part of the index before loading it: the dates of its
-    newest and oldest matters, and the years of their numbers (the search page's year filter)."""
+    """What the search script knows of a part of the index before loading it: the date of its
+    oldest matter, and the years of their numbers (the search page's year filter)."""
 
-    def __init__(self, newest: str) -> None:
-        self.newest = self.oldest = newest  # sort keys: "<date> <village>/<id>"
+    def __init__(self) -> None:
+        self.oldest = ""  # a sort key: "<date> <village>/<id>"
         self.years: set[str] = set()
 
     def add(self, keys: Iterable[str]) -> None:
@@ -190,7 +190,7 @@ class Indexer:
             self.pool = concurrent.futures.ThreadPoolExecutor(self.parallel)
         part = self.launched // self.part
         if part == len(self.parts):
-            self.parts.append(Part(pages[0][0]))
+            self.parts.append(Part())
         self.parts[part].add(key for key, _, _ in pages)
         self.launched += len(pages)
         folder = self.tmp / f"batch{len(self.jobs)}"
@@ -268,7 +268,7 @@ def _run_pagefind(folder: Path) -> Path:
 PRELOAD_MARK = "<!-- cunwu:pagefind-preload -->"
 
 
-def preload(site_dir: Path, bundle: Path, parts: list[Part] | None = None) -> None:
+def preload(site_dir: Path, bundle: Path, parts: list[Part]) -> None:
     """Let the search page fetch Pagefind's files while it loads, not one after another, and
     tell it the parts of the index.
 
@@ -282,7 +282,7 @@ def preload(site_dir: Path, bundle: Path, parts: list[Part] | None = None) -> No
     lang = next(iter(entry["languages"].values()))
     tag = lang["hash"]
     data = []
-    for k, part in enumerate(parts or []):
+    for k, part in enumerate(parts):
         head = json.loads((bundle / part_path(k) / "pagefind-entry.json").read_text(encoding="utf-8"))
         data.append(part.script_data(part_path(k), next(iter(head["languages"].values()))["hash"]))
     for page in (site_dir / "search" / "index.html", site_dir / "search.html"):

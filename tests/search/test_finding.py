@@ -31,6 +31,11 @@ def typed(page, served: str, query: str) -> str:
     page.goto(served + "search/")
     page.locator("#cw-q").fill(query)
     page.locator(".cw-search__go").click()
+    return answered(page)
+
+
+def answered(page) -> str:
+    """The status line once a search sent is answered."""
     # The status comes first, the results once their fragments arrived: wait for both.
     page.wait_for_function("() => { const t = document.querySelector('[data-cw-status]').textContent;"
                            " return t && !t.includes('正在') && (!/\\d 件/.test(t)"

@@ -73,12 +73,16 @@
     });
     return out.length ? out : [0];
   }
+  // The parts these filters want that are not searched yet, newest first.
+  function unsearched(f) {
+    return wanted(f).filter(function (k) { return !merged[k]; });
+  }
   // The next ``count`` parts not yet searched for these filters, merged at once; resolves to
   // false when none is left.
   function mergeNext(f, count) {
-    if (!wanted(f).some(function (k) { return !merged[k]; })) return Promise.resolve(false);
+    if (!unsearched(f).length) return Promise.resolve(false);
     return inOrder(f).then(load).then(function (pf) {
-      var next = wanted(f).filter(function (k) { return !merged[k]; }).slice(0, count || 1);
+      var next = unsearched(f).slice(0, count || 1);
       return Promise.all(next.map(function (k) {
         var p = parts[k];
         merged[k] = pf.mergeIndex(new URL("pagefind/" + p.path, root).pathname,
@@ -95,7 +99,7 @@
   // afresh, so that results stay newest first.
   function inOrder(f) {
     var highest = Math.max.apply(null, Object.keys(merged).map(Number));
-    var first = wanted(f).filter(function (k) { return !merged[k]; })[0];
+    var first = unsearched(f)[0];
     return first !== undefined && first < highest ? restart() : Promise.resolve();
   }
   function restart() {
@@ -387,10 +391,10 @@
   // each marked with the words it was found by (``of``).
   function search(words, f, want) {
     return gather(words, f, want).then(function (hits) {
-      var parts = pieces(words);
-      if (hits.length || parts.length === words.length) return hits;
-      return gather(parts, f, want).then(function (more) {
-        return more.map(function (h) { return { r: h.r, hits: h.hits, of: parts }; });
+      var split = pieces(words);
+      if (hits.length || split.length === words.length) return hits;
+      return gather(split, f, want).then(function (more) {
+        return more.map(function (h) { return { r: h.r, hits: h.hits, of: split }; });
       });
     });
   }
@@ -412,10 +416,10 @@
     var from = since(f);
     var upto = from ? "（" + from + "以来）" : "";
     if (hits.length && hits[0].of) {
-      var parts = hits[0].of;
-      var all = hits.filter(function (h) { return h.hits === parts.length; }).length;
+      var split = hits[0].of;
+      var all = hits.filter(function (h) { return h.hits === split.length; }).length;
       say("没有找到含“" + words.join(" ") + "”的事项；以下 " + hits.length + " 件" + upto + "含有其中部分词语"
-        + (all ? "（前 " + all + " 件含有“" + parts.join("”“") + "”）" : ""));
+        + (all ? "（前 " + all + " 件含有“" + split.join("”“") + "”）" : ""));
       return;
     }
     var full = hits.filter(function (h) { return h.hits === words.length; }).length;
@@ -423,6 +427,15 @@
     else if (full === hits.length) say("找到 " + full + " 件事项" + upto);
     else if (full) say("找到 " + full + " 件事项" + upto + "，另有 " + (hits.length - full) + " 件含有其中部分词语");
     else say("没有同时含有这些词的事项；以下 " + hits.length + " 件" + upto + "含有其中部分词语");
+  }
+
+  // A part or chunk of the index that did not arrive (a lost connection): say so, never spin.
+  function offline(mine) {
+    return function () {
+      if (mine !== seq) return;
+      say(OFFLINE);
+      busy(false);
+    };
   }
 
   function run() {
@@ -459,12 +472,7 @@
       }
       tell(hits, words, f);
       return showMore(mine);
-    }).catch(function () {
-      // A chunk of the index that did not arrive (a lost connection): say so, never spin.
-      if (mine !== seq) return;
-      say(OFFLINE);
-      busy(false);
-    });
+    }).catch(offline(mine));
   }
 
   // The results shown are all there are in the parts searched: search the next older part too,
@@ -486,11 +494,7 @@
       form.cunwuFound = hits.map(function (h) { return [h.r.id, h.hits]; });
       tell(hits, q.words, q.f);
       return showMore(mine);
-    }).catch(function () {
-      if (mine !== seq) return;
-      say(OFFLINE);
-      busy(false);
-    });
+    }).catch(offline(mine));
   }
 
   var timer = null;
