@@ -15,7 +15,7 @@ from buildkit import ROOT, SITE_URL, mkdocs_build, write_config
 from test_finding import RESULTS, STATUS, answered, holding, typed
 from test_search import _newest_first
 
-from benchmarks.browser import serve
+from benchmarks.browser import serve, throttle
 from builder.engine.pagefind_index import entry_of
 from builder.engine.search import GLOB, Indexer
 
@@ -184,3 +184,22 @@ def test_after_a_year_filter_the_parts_left_out_are_searched_first(phone, parted
     assert dates == sorted(dates, reverse=True)
 
 
+
+def test_a_search_typed_over_fetches_no_more_parts(phone, parted_served: str) -> None:
+    """积水 is only in the oldest part: alone it fetches every part. Sent again as 村民 while the
+    first older part is on its way (a slow phone), only what 村民 needs is fetched: the newest
+    two parts, the second one fetched once, for both."""
+    throttle(phone.context.new_cdp_session(phone))
+    phone.goto(parted_served + "search/")
+    urls = fetched(phone)
+    box, go = phone.locator("#cw-q"), phone.locator(".cw-search__go")
+    box.evaluate("e => { e.value = '积水'; }")
+    go.click()
+    phone.wait_for_function("() => document.querySelector('[data-cw-status]').textContent.includes('正在')")
+    box.evaluate("e => { e.value = '村民'; }")
+    go.click()
+    assert answered(phone).startswith("找到")
+    phone.wait_for_timeout(1000)
+    phone.wait_for_load_state("networkidle")
+    metas = [u for u in urls if "/part" in u and ".pf_meta" in u]
+    assert len(metas) == 1 and "/pagefind/part1/" in metas[0], metas

@@ -369,10 +369,17 @@
   }
 
   // Matters found in the parts of the index searched so far: while fewer than ``want`` of them
-  // hold every word and older parts may hold some, those parts are merged and searched too.
-  function gather(words, f, want, step) {
+  // hold every word and older parts may hold some, those parts are merged and searched too, as
+  // long as search ``mine`` is the newest.
+  function gather(words, f, want, mine, step) {
     step = step || 1;
+    var searched = 0; // parts in the search below
     return inOrder(f).then(load).then(function (pf) {
+      // Parts on their way for an earlier search are searched too, once they are here.
+      var keys = Object.keys(merged);
+      searched = keys.length;
+      return Promise.all(keys.map(function (k) { return merged[k]; })).then(function () { return pf; });
+    }).then(function (pf) {
       if (words.length) return find(pf, words, { filters: f });
       return pf.search(null, { filters: f }).then(function (res) {
         // Pages are numbered newest first (builder/engine/pagefind_index.py), the order of a search without words.
@@ -380,20 +387,24 @@
       });
     }).then(function (hits) {
       var full = hits.filter(function (h) { return h.hits === words.length; }).length;
-      if (full >= want) return hits;
+      // A newer search (the reader typed on) fetches what it needs itself.
+      if (full >= want || mine !== seq) return hits;
+      // Parts merged meanwhile for another search: search them before fetching more.
+      if (Object.keys(merged).length > searched) return gather(words, f, want, mine, step);
       // One older part, then two at once, then four: a word found in few matters (or none)
       // waits for a few rounds of requests, not one round per part.
-      return mergeNext(f, step).then(function (more) { return more ? gather(words, f, want, step * 2) : hits; });
+      return mergeNext(f, step).then(function (more) { return more ? gather(words, f, want, mine, step * 2) : hits; });
     });
   }
 
   // Matters holding what was typed; when none does, those holding its parts (道路硬化 → 道路, 硬化),
   // each marked with the words it was found by (``of``).
   function search(words, f, want) {
-    return gather(words, f, want).then(function (hits) {
+    var mine = seq;
+    return gather(words, f, want, mine).then(function (hits) {
       var split = pieces(words);
       if (hits.length || split.length === words.length) return hits;
-      return gather(split, f, want).then(function (more) {
+      return gather(split, f, want, mine).then(function (more) {
         return more.map(function (h) { return { r: h.r, hits: h.hits, of: split }; });
       });
     });
