@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import cbor2
 
@@ -42,7 +43,7 @@ UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
-FORK_CHUNKS = 8  # from twice this many index chunks, a second process writes half of them
+FORK_CHUNKS = 8  # from twice this many index chunks of batches, a second process merges half the words
 FORK_PAGES = 50_000  # ... on sites up to this many matters
 CHUNK = 20_000  # Pagefind's chunk size: positions (and one per page) of the words in a chunk
 # A page's word count, in the list of pages every first search loads, weighs words found in a
@@ -179,6 +180,44 @@ def _write(folder: Path, prefix: str, suffix: str, digits: int, value) -> str:
 # One page of a word as merge holds it: (page, number of positions, the CBOR bytes of its
 # positions and meta positions, as Pagefind wrote them).
 Place = tuple[int, int, bytes]
+# The words are merged in two halves, by their first character: before this one, and from it on
+# (an index token starts with a letter from f to v, by its first character's code point: common
+# characters come early, and about half of a matter's places fall on each side of j). Each
+# half is gathered, cut into chunks and written on its own, by a second process on a large site;
+# cut afresh at this character either way, the index is the same bytes.
+SPLIT_AT = "j"
+
+
+class _Source(NamedTuple):
+    """An index chunk of a batch: its file, the batch's page numbering and meta fields
+    (``_gather``), and the first and last words it holds, as Pagefind's metadata bounds them."""
+
+    path: Path
+    number: list[int]
+    keymap: list[int] | None
+    first: str
+    last: str
+
+    def holds(self, later: bool) -> bool:
+        """Whether it may hold words of the later half (or of the first). Pagefind bounds a chunk
+        by prefixes of its first and last words, at least one character long."""
+        return self.last[:1] >= SPLIT_AT or not self.last if later else self.first[:1] < SPLIT_AT
+
+
+def _index_half(sources: list[_Source], folder: Path, prefix: str, later: bool) -> list[list[str]]:
+    """Gather the words of one half (``SPLIT_AT``) from the chunks that hold them, cut them into
+    chunks and write those; return [first word, last word, chunk name] of each."""
+    words: dict[str, list[Place]] = {}
+    variants: dict[str, dict[str, list[Place]]] = {}  # rare: words written with marks, see _gather
+    for source in sources:
+        if source.holds(later):
+            data = gzip.decompress(source.path.read_bytes())
+            _gather(data, source.path.name, source.number, words, source.keymap, variants)
+    # A chunk holding words of both halves was read by both: each keeps its own.
+    ordered = sorted(word for word in words if (word[:1] >= SPLIT_AT) == later)
+    chunks = _chunks(ordered, words, variants)
+    names = _write_chunks(chunks, words, folder, prefix, variants)
+    return [[chunk[0], chunk[-1], name] for chunk, name in zip(chunks, names, strict=True)]
 
 
 def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
@@ -188,7 +227,8 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
 
     Each batch's pages are renumbered by its ``date`` sort list (newest first) after those of the
     batches before it. Words are gathered from every chunk of every batch, then sorted and cut
-    into chunks as Pagefind does; filters are gathered and sorted likewise.
+    into chunks as Pagefind does, in two halves (``SPLIT_AT``); filters are gathered and sorted
+    likewise.
     """
     heads = [entry_of(b) for b in bundles]
     langs = {lang for _, lang in heads}
@@ -206,10 +246,9 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
 
     keys = sorted({key for meta in metas for key in meta[5]})
     pages: list[list] = []  # [fragment name, WORD_COUNT], newest first
-    words: dict[str, list[Place]] = {}
-    variants: dict[str, dict[str, list[Place]]] = {}  # rare: words written with marks, see _gather
+    sources: list[_Source] = []
     filters: dict[str, dict[str, list[int]]] = {}
-    fragments = _Fragments(out / "fragment")
+    numbers = []
     version = metas[0][0]
     for bundle, (_, batch_pages, chunks, batch_filters, sorts, batch_keys) in zip(bundles, metas, strict=True):
         # A word's places in the meta fields name the field by its index in the meta keys, which
@@ -218,33 +257,36 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
         if any(name != "date" for name, _ in sorts):
             raise SearchError("搜索索引只支持按日期排序（data-pagefind-sort=\"date:…\"）")
         number = _numbering(batch_pages, sorts, offset=len(pages))
-        order = sorted(range(len(batch_pages)), key=number.__getitem__)
-        names = fragments.add(bundle / "fragment", [batch_pages[old][0] for old in order])
-        pages += [[name, WORD_COUNT] for name in names]
-        for _, _, chunk in chunks:
-            path = bundle / "index" / f"{chunk}.pf_index"
-            _gather(gzip.decompress(path.read_bytes()), path.name, number, words, keymap, variants)
+        numbers.append(number)
+        pages += [[None, WORD_COUNT] for _ in batch_pages]
+        sources += [_Source(bundle / "index" / f"{chunk}.pf_index", number, keymap, first, last)
+                    for first, last, chunk in chunks]
         for fname, chunk in batch_filters:
             _, values = _filter(bundle / "filter" / f"{chunk}.pf_filter")
             target = filters.setdefault(fname, {})
-            for value, numbers in values:
-                target.setdefault(value, []).extend(number[p] for p in numbers)
+            for value, found in values:
+                target.setdefault(value, []).extend(number[p] for p in found)
 
+    # The later half of the words is a second core's work: a forked process, which inherits what
+    # it needs instead of being sent it, gathers and writes it, each process reading only the
+    # chunks that hold words of its half. Not for the largest sites: there a second or two of the
+    # merge matters less than the memory of a second process.
+    fork = 2 * FORK_CHUNKS <= len(sources) and len(pages) <= FORK_PAGES
+    later = start(lambda: _index_half(sources, out / "index", prefix, True)) if fork else None
+    fragments = _Fragments(out / "fragment")
+    done = 0
+    for bundle, (_, batch_pages, *_), number in zip(bundles, metas, numbers, strict=True):
+        order = sorted(range(len(batch_pages)), key=number.__getitem__)
+        names = fragments.add(bundle / "fragment", [batch_pages[old][0] for old in order])
+        for page, name in zip(pages[done:done + len(names)], names, strict=True):
+            page[0] = name
+        done += len(names)
+    index_chunks = _index_half(sources, out / "index", prefix, False)
     fragments.close()
-    chunks = _chunks(sorted(words), words, variants)
-    # Encoding and compressing the chunks is a second core's work too: the later half is written
-    # by a forked process, which inherits the words instead of being sent them.
-    half = len(chunks) // 2
-    # Not for the largest sites: the second process copies the words it reads (a gigabyte at
-    # 100,000 matters), and there a second or two of the merge matters less than memory.
-    fork = FORK_CHUNKS <= half and len(pages) <= FORK_PAGES
-    later = start(lambda: _write_chunks(chunks[half:], words, out / "index", prefix, variants)) if fork else None
-    names = _write_chunks(chunks[:half] if later else chunks, words, out / "index", prefix, variants)
     try:
-        names += later.result() if later else []
+        index_chunks += later.result() if later else _index_half(sources, out / "index", prefix, True)
     except ForkError as exc:
         raise SearchError(f"搜索索引没有写完：{exc}") from exc
-    index_chunks = [[chunk[0], chunk[-1], name] for chunk, name in zip(chunks, names, strict=True)]
     for this, after in zip(index_chunks, index_chunks[1:], strict=False):
         this[1], after[0] = _prefixes(this[1], after[0])
     meta = [version, pages, index_chunks,
