@@ -30,6 +30,7 @@ from .fork import Forked, start
 
 MATTER = "cunwu/matter.html"
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")
+_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 
 
 class MatterRenderer:
@@ -44,6 +45,14 @@ class MatterRenderer:
         self.frame = self.template.render({**self.context, "cunwu_frame": True, "cunwu": {"steps": True}})
         if "CWTOKEN_CONTENT" not in self.frame:
             raise RuntimeError(f"{MATTER} has no content block for the matter pages")
+        lang = _LANG.search(self.frame)
+        self.lang = lang[1] if lang else ""  # the pages' language, which Pagefind reads from <html>
+
+    def search_entry(self, page: Page) -> str:
+        """What Pagefind reads of a matter page (its ``search_entry`` block), without the page:
+        handed to Pagefind before the pages are rendered, so that its runs need not wait for them."""
+        ctx = self.template.new_context({**self.context, "cunwu": page.context})
+        return "".join(self.template.blocks["search_entry"](ctx))
 
     def matter(self, page: Page) -> str:
         qr = self.qr.get(page.context["url"])  # only matters with a notice have one

@@ -219,27 +219,27 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             raise PluginError(f"公告的二维码没有生成：\n{exc}") from exc
         renderer = MatterRenderer(env, config, files, self.nav, qr)
         self.indexer = search.Indexer(part=self.config.search_part)
-        # Rendered newest first, the order of the index: Pagefind starts on the first batch while
-        # the rest are rendered, and indexes them all while MkDocs renders and writes the others.
-        # Sorted oldest first, so that pop() hands them over newest first.
+        # Pagefind is handed what it reads of every matter first, newest first (the order of the
+        # index), and runs on it while the pages are rendered and MkDocs renders and writes the
+        # others. Sorted oldest first, so that pop() hands the pages over newest first.
         matters = sorted(self.matters, key=lambda p: (search.sort_key(p.context), p.src_uri))
         self.matter_urls = sorted(p.src_uri.removesuffix("index.md") for p in matters)  # for the sitemap
         self.matters = []  # each page and its context let go once written: all of them held are gigabytes
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
-        self.indexer.expect(len(matters))
+        self.indexer.expect(len(matters), renderer.lang)
+        for page in reversed(matters):
+            self.indexer.add(page.src_uri.replace("index.md", "index.html"), renderer.search_entry(page))
+        self.indexer.start()
         self.writer, rendered = Writer(Path(config.site_dir)), []
         while matters:
             page = matters.pop()
             dest, html = page.src_uri.replace("index.md", "index.html"), renderer.matter(page)
-            self.indexer.add(dest, html)
             rendered.append((dest, html))
             if len(rendered) == HOLD_PAGES:  # a very large site: no more than this held at once
                 self.writer.write(rendered)
                 rendered = []
-        self.indexer.start()
-        # Written once Pagefind has all its pages (written earlier, they delayed it), by a thread
-        # while MkDocs renders the other pages; not handed to MkDocs, which would hold every page
-        # until the build ends (gigabytes on a very large site).
+        # Written by a thread while MkDocs renders the other pages; not handed to MkDocs, which
+        # would hold every page until the build ends (gigabytes on a very large site).
         self.writer.write(rendered)
         return env
 

@@ -144,15 +144,19 @@ class Indexer:
             count = max(count, self.parallel)
         return -(-total // max(count, 1))
 
-    def expect(self, total: int) -> None:
+    def expect(self, total: int, lang: str | None = None) -> None:
         """``total`` pages will be added, newest first (by ``sort_key``): each batch is then
-        started as soon as it is full, the first while the later pages are still rendered."""
+        started as soon as it is full. ``lang``: the pages' language, where what is added is only
+        the part Pagefind reads (else read from the first page's ``<html lang>``)."""
+        if lang is not None:
+            self.lang = lang
         if total > ONE_AT_A_TIME:
             self.parallel, self.batch = 1, max(self.batch, BATCH_ALONE)
         self.size = self._plan(total)
 
     def add(self, dest: str, html: str) -> None:
-        """A rendered page, by its path in the site (``dongliu/2025-001/index.html``)."""
+        """A rendered page, or the part of it Pagefind reads, by its path in the site
+        (``dongliu/2025-001/index.html``)."""
         start = html.find("<div data-pagefind-body")
         if start < 0:
             return
