@@ -117,8 +117,9 @@ class Part:
 class Indexer:
     """Pagefind over the matter pages, in batches, possibly while MkDocs writes the rest.
 
-    The plugin hands over each matter page as it is rendered (``add``), starts Pagefind
-    (``start``) and collects the index once MkDocs has written everything else (``finish``);
+    The plugin hands over the part of each matter page that Pagefind reads, before rendering the
+    pages (``add``), starts Pagefind (``start``) and collects the index once MkDocs has written
+    everything else (``finish``);
     ``index_site`` does the same with the pages read back from a written site. Only the part of a
     page Pagefind reads (``data-pagefind-body``) is written for it, into a folder of its own: the
     index is the same, byte for byte, either way (``tests/search``). A batch never holds pages of
