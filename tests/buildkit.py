@@ -33,3 +33,29 @@ def copy_content(tmp: Path) -> Path:
     return target
 
 
+
+
+def search_entries(config: Path, site_dir: Path, today: str = TODAY) -> list[tuple[str, str]]:
+    """A real build, in this process, of ``config`` into ``site_dir``; returns what Pagefind was
+    handed of each matter (``search-entry.html``, which the pages do not carry), in the order handed."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from builder.engine import search
+
+    entries: list[tuple[str, str]] = []
+    add, saved = search.Indexer.add, dict(os.environ)
+
+    def recorded(indexer: search.Indexer, dest: str, body: str) -> None:
+        entries.append((dest, body))
+        add(indexer, dest, body)
+
+    os.environ.update({"CUNWU_TODAY": today, "CUNWU_COMMIT": "0" * 40, "NO_MKDOCS_2_WARNING": "1"})
+    search.Indexer.add = recorded
+    try:
+        build(load_config(str(config), site_dir=str(site_dir)))
+    finally:
+        search.Indexer.add = add
+        os.environ.clear()
+        os.environ.update(saved)
+    return entries

@@ -29,6 +29,7 @@ from ..views.site import Page
 from .fork import Forked, start
 
 MATTER = "cunwu/matter.html"
+SEARCH_ENTRY = "cunwu/search-entry.html"
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 
@@ -42,6 +43,7 @@ class MatterRenderer:
         self.config, self.qr = config, qr
         self.context = dict(get_context(nav, files, config, page))
         self.template = env.get_template(MATTER)
+        self.entry = env.get_template(SEARCH_ENTRY)
         self.frame = self.template.render({**self.context, "cunwu_frame": True, "cunwu": {"steps": True}})
         if "CWTOKEN_CONTENT" not in self.frame:
             raise RuntimeError(f"{MATTER} has no content block for the matter pages")
@@ -49,10 +51,9 @@ class MatterRenderer:
         self.lang = lang[1] if lang else ""  # the pages' language, which Pagefind reads from <html>
 
     def search_entry(self, page: Page) -> str:
-        """What Pagefind reads of a matter page (its ``search_entry`` block), without the page:
-        handed to Pagefind before the pages are rendered, so that its runs need not wait for them."""
-        ctx = self.template.new_context({**self.context, "cunwu": page.context})
-        return "".join(self.template.blocks["search_entry"](ctx))
+        """What Pagefind reads of a matter (``cunwu/search-entry.html``), which its page does not
+        carry: handed to Pagefind before the pages are rendered, so that its runs need not wait."""
+        return self.entry.render(cunwu=page.context)
 
     def matter(self, page: Page) -> str:
         qr = self.qr.get(page.context["url"])  # only matters with a notice have one

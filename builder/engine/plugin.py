@@ -218,7 +218,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except ForkError as exc:
             raise PluginError(f"公告的二维码没有生成：\n{exc}") from exc
         renderer = MatterRenderer(env, config, files, self.nav, qr)
-        self.indexer = search.Indexer(part=self.config.search_part)
+        self.indexer = search.Indexer(part=self.config.search_part, lang=renderer.lang)
         # Pagefind is handed what it reads of every matter first, newest first (the order of the
         # index), and runs on it while the pages are rendered and MkDocs renders and writes the
         # others. Sorted oldest first, so that pop() hands the pages over newest first.
@@ -226,7 +226,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.matter_urls = sorted(p.src_uri.removesuffix("index.md") for p in matters)  # for the sitemap
         self.matters = []  # each page and its context let go once written: all of them held are gigabytes
         self.searchable = bool(matters)  # a site with no matter yet has nothing to index
-        self.indexer.expect(len(matters), renderer.lang)
+        self.indexer.expect(len(matters))
         for page in reversed(matters):
             self.indexer.add(page.src_uri.replace("index.md", "index.html"), renderer.search_entry(page))
         self.indexer.start()

@@ -1,13 +1,12 @@
 """Full-text search of matters with Pagefind: finding its binary, running it on batches of pages.
 
-Only matter pages carry ``data-pagefind-body`` (see ``overrides/cunwu/matter.html``), so only
-they are indexed, and of each only a hidden part at its end: the filters (village, category,
-status, year) and the meta shown in a result (title, village, status, category, date) as
-attributes, and the index text (``builder/views/searchtext.py``), the words searched. The
-readable page is not indexed: no query asks for its words, and indexing them took Pagefind as
-long as the index text; the search script decodes its excerpts from the index text. The index
-is written by the ``pagefind_extended`` binary of PyPI's ``pagefind[extended]``, through its
-command line.
+Only matters are indexed, and of each only what ``overrides/cunwu/search-entry.html`` renders,
+which the matter page does not carry: the filters (village, category, status, year) and the meta
+shown in a result (title, village, status, category, date) as attributes, and the index text
+(``builder/views/searchtext.py``), the words searched. The readable page is not indexed: no query
+asks for its words, and indexing them took Pagefind as long as the index text; the search script
+decodes its excerpts from the index text. The index is written by the ``pagefind_extended``
+binary of PyPI's ``pagefind[extended]``, through its command line.
 
 Pagefind runs on batches of pages, at most ``BATCH`` each and ``PARALLEL`` at a time, and
 ``pagefind_index.merge`` joins their indexes into one canonical index (the same bytes whatever
@@ -42,8 +41,6 @@ from ..model.chinese import cn_date
 from .pagefind_index import SearchError, merge
 
 BUNDLE = sitenames.PAGEFIND  # the folder under site/ that holds the index and pagefind.js
-# Only matter pages are indexed; they sit at <village>/<id>/index.html.
-GLOB = "*/*/index.html"
 
 
 def executable() -> Path:
@@ -57,19 +54,6 @@ def executable() -> Path:
         raise SearchError("没有找到 Pagefind（搜索索引工具）：请安装 pagefind[extended]，"
                           "它能对中文分词。") from exc
     return Path(get_executable())
-
-
-def index_site(site_dir: Path | str, glob: str = GLOB) -> Path:
-    """Index the matter pages of a built site into ``site_dir/pagefind/``; return that folder."""
-    site_dir = Path(site_dir)
-    indexer = Indexer()
-    try:
-        for page in sorted(site_dir.glob(glob)):
-            indexer.add(page.relative_to(site_dir).as_posix(), page.read_text(encoding="utf-8"))
-        indexer.start()
-        return indexer.finish(site_dir)
-    finally:
-        indexer.close()
 
 
 # Pages a Pagefind run indexes at most. A run's memory grows with its pages' words: when Pagefind
@@ -86,7 +70,6 @@ ONE_AT_A_TIME = 50_000  # above this many pages, one Pagefind run at a time: 0.8
 # 200 KB, within a phone's budget (README, performance).
 PART = 10_000
 PART_PREFIX = "part"
-_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 _SORT = re.compile(r'data-pagefind-sort="date:([^"]*)"')
 
 
@@ -115,22 +98,21 @@ class Part:
 
 
 class Indexer:
-    """Pagefind over the matter pages, in batches, possibly while MkDocs writes the rest.
+    """Pagefind over the matters, in batches, while MkDocs renders and writes the pages.
 
-    The plugin hands over the part of each matter page that Pagefind reads, before rendering the
-    pages (``add``), starts Pagefind (``start``) and collects the index once MkDocs has written
-    everything else (``finish``);
-    ``index_site`` does the same with the pages read back from a written site. Only the part of a
-    page Pagefind reads (``data-pagefind-body``) is written for it, into a folder of its own: the
-    index is the same, byte for byte, either way (``tests/search``). A batch never holds pages of
-    two parts of the index (``PART``).
+    The plugin hands over what Pagefind reads of each matter (``add``) before rendering the pages,
+    starts Pagefind (``start``) and collects the index once MkDocs has written everything else
+    (``finish``). The index is the same, byte for byte, whatever the batches and whether they
+    start as they fill or all at the end (``tests/search``). A batch never holds matters of two
+    parts of the index (``PART``). ``lang``: the pages' language, which Pagefind reads from
+    ``<html lang>``.
     """
 
-    def __init__(self, batch: int = BATCH, parallel: int = PARALLEL, split: int = SPLIT, part: int = PART) -> None:
-        self.batch, self.parallel, self.split, self.part = batch, parallel, split, max(1, part)
+    def __init__(self, batch: int = BATCH, parallel: int = PARALLEL, split: int = SPLIT, part: int = PART,
+                 lang: str = "") -> None:
+        self.batch, self.parallel, self.split, self.part, self.lang = batch, parallel, split, max(1, part), lang
         self.tmp = Path(tempfile.mkdtemp(prefix="cunwu-pagefind-", dir=scratch_dir()))
         self.pages: list[tuple[str, str, str]] = []  # (date sort key, path in the site, searchable part)
-        self.lang: str | None = None
         self.pool = None
         self.jobs: list = []  # (part of the index, folder, Pagefind's run)
         self.parts: list[Part] = []
@@ -145,27 +127,16 @@ class Indexer:
             count = max(count, self.parallel)
         return -(-total // max(count, 1))
 
-    def expect(self, total: int, lang: str | None = None) -> None:
-        """``total`` pages will be added, newest first (by ``sort_key``): each batch is then
-        started as soon as it is full. ``lang``: the pages' language, where what is added is only
-        the part Pagefind reads (else read from the first page's ``<html lang>``)."""
-        if lang is not None:
-            self.lang = lang
+    def expect(self, total: int) -> None:
+        """``total`` matters will be added, newest first (by ``sort_key``): each batch is then
+        started as soon as it is full."""
         if total > ONE_AT_A_TIME:
             self.parallel, self.batch = 1, max(self.batch, BATCH_ALONE)
         self.size = self._plan(total)
 
-    def add(self, dest: str, html: str) -> None:
-        """A rendered page, or the part of it Pagefind reads, by its path in the site
+    def add(self, dest: str, body: str) -> None:
+        """What Pagefind reads of a matter (``search-entry.html``), by its page's path in the site
         (``dongliu/2025-001/index.html``)."""
-        start = html.find("<div data-pagefind-body")
-        if start < 0:
-            return
-        end = html.find("</div>", start)  # it holds no <div> (overrides/cunwu/matter.html)
-        body = html[start:end + len("</div>") if end > 0 else len(html)]
-        if self.lang is None:
-            lang = _LANG.search(html)
-            self.lang = lang[1] if lang else ""
         key = _SORT.search(body)
         page = (key[1] if key else "", dest, body)  # kept until its batch starts
         if self.size and self.pages and page[:2] > self.pages[-1][:2]:

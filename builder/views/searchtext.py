@@ -1,9 +1,9 @@
-"""What search finds: each matter's hidden index text.
+"""What search finds: each matter's index text, which Pagefind indexes and no page shows.
 
 Pagefind splits Chinese differently when it indexes (jieba) and when a reader searches
-(the browser's Intl.Segmenter), so a word typed often meets no word of the index. Each matter
-page therefore carries, hidden from readers, its own words once more as units that no
-segmenter can split: every overlapping pair of Chinese characters (a CJK bigram, as Lucene's
+(the browser's Intl.Segmenter), so a word typed often meets no word of the index. What Pagefind is
+handed of each matter (``overrides/cunwu/search-entry.html``) therefore holds its words once
+more as units that no segmenter can split: every overlapping pair of Chinese characters (a CJK bigram, as Lucene's
 CJKAnalyzer indexes Chinese), written as a six-letter Latin token. The search script
 (``overrides/assets/javascripts/cunwu-search.js``) turns what is typed into the same tokens and
 asks Pagefind for them as a phrase, so a matter is found exactly when its text holds the typed
@@ -117,7 +117,7 @@ def plain(html: str) -> str:
 
 
 def index_text(texts: Iterable[str]) -> str:
-    """The hidden index text of a matter: ``MARK``, then the tokens of each run's pairs in order
+    """The index text of a matter: ``MARK``, then the tokens of each run's pairs in order
     (a phrase of k characters is k - 1 consecutive tokens)."""
     tokens = []
     for run in runs(texts):

@@ -105,7 +105,7 @@ def matter_context(record: Record, village: Village, content: Path, today: dt.da
         # The printed notice is this page printed (print CSS); its QR code is filled in when rendering.
         "notice": notice_context(record, village, today) if has_notice(record) else None,
     }
-    context["index_text"] = index_text(matter_texts(context))  # hidden on the page, for search
+    context["index_text"] = index_text(matter_texts(context))  # for Pagefind (search-entry.html), not on the page
     return context
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from buildkit import ROOT, SITE_URL, search_entries, write_config
 
 from benchmarks.browser import PHONE
 
@@ -18,3 +19,10 @@ def phone(browser):
     yield page
     context.close()
     assert errors == []
+
+
+@pytest.fixture(scope="session")
+def entries(tmp_path_factory) -> list[tuple[str, str]]:
+    """What Pagefind is handed of each sample matter, from a build like the ``site`` fixture's."""
+    tmp = tmp_path_factory.mktemp("entries")
+    return search_entries(write_config(tmp, ROOT / "content", site_url=SITE_URL), tmp / "site")

@@ -17,14 +17,14 @@ from builder.engine.pagefind_index import KNOWN_VERSION, SIGNATURE, SearchError,
 
 
 @pytest.fixture(scope="module")
-def bundle(site: Path, tmp_path_factory) -> Path:
-    """A bundle exactly as the installed Pagefind writes it, over a few sample matter pages."""
+def bundle(entries, tmp_path_factory) -> Path:
+    """A bundle exactly as the installed Pagefind writes it, over a few sample matters, each handed
+    to it as the build does."""
     folder = tmp_path_factory.mktemp("raw")
-    pages = [p for p in sorted(site.glob(search.GLOB)) if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    for page in pages[:6]:
-        target = folder / "pages" / page.relative_to(site)
+    for dest, body in sorted(entries)[:6]:
+        target = folder / "pages" / dest
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(page, target)
+        target.write_text(f'<!doctype html><html lang="zh"><body>{body}</body></html>', encoding="utf-8")
     return search._run_pagefind(folder)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from buildkit import ROOT, SUBPATH, copy_content, mkdocs_build, write_config
+from buildkit import ROOT, SUBPATH, copy_content, mkdocs_build, search_entries, write_config
 from hostilekit import LINE, MARKDOWN, TITLE, markup_problems, site_problems
 
 from benchmarks.browser import serve
@@ -85,9 +85,20 @@ def hostile_site(tmp_path_factory, request) -> Path:
     return out
 
 
+SEARCH_ENTRY = "cunwu/search-entry.html"  # not a page: what Pagefind is handed of each matter
+
+
 def test_the_pages_cover_every_template_of_ours() -> None:
     shown = set(PAGE_OF).union(*TOWNSHIPS.values())
-    assert shown | INCLUDED == our_templates(str(ROOT / "overrides"))
+    assert shown | INCLUDED | {SEARCH_ENTRY} == our_templates(str(ROOT / "overrides"))
+
+
+def test_no_hostile_text_comes_out_as_markup_in_what_search_reads(tmp_path: Path) -> None:
+    entries = search_entries(write_config(tmp_path, hostile_content(tmp_path)), tmp_path / "site")
+    assert len(entries) == len(list((ROOT / "content").glob("*/*.md")))
+    title = "&lt;script&gt;window.__pwned=1&lt;/script&gt;"
+    assert all(title in body for _, body in entries)  # the title, in what a result shows
+    assert {dest: markup_problems(body) for dest, body in entries if markup_problems(body)} == {}
 
 
 def test_no_hostile_text_comes_out_as_markup(hostile_site: Path) -> None:
