@@ -281,12 +281,15 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
         for page, name in zip(pages[done:done + len(names)], names, strict=True):
             page[0] = name
         done += len(names)
-    index_chunks = _index_half(sources, out / "index", prefix, False)
-    fragments.close()
     try:
+        index_chunks = _index_half(sources, out / "index", prefix, False)
         index_chunks += later.result() if later else _index_half(sources, out / "index", prefix, True)
     except ForkError as exc:
         raise SearchError(f"搜索索引没有写完：{exc}") from exc
+    finally:
+        fragments.close()
+        if later is not None:  # ended already, unless this half failed: then it is stopped
+            later.terminate()
     for this, after in zip(index_chunks, index_chunks[1:], strict=False):
         this[1], after[0] = _prefixes(this[1], after[0])
     meta = [version, pages, index_chunks,
