@@ -33,8 +33,6 @@ def copy_content(tmp: Path) -> Path:
     return target
 
 
-
-
 def search_entries(config: Path, site_dir: Path, today: str = TODAY) -> list[tuple[str, str]]:
     """A real build, in this process, of ``config`` into ``site_dir``; returns what Pagefind was
     handed of each matter (``search-entry.html``, which the pages do not carry), in the order handed."""

@@ -201,7 +201,12 @@ class _Source(NamedTuple):
     def holds(self, later: bool) -> bool:
         """Whether it may hold words of the later half (or of the first). Pagefind bounds a chunk
         by prefixes of its first and last words, at least one character long."""
-        return self.last[:1] >= SPLIT_AT or not self.last if later else self.first[:1] < SPLIT_AT
+        return _in_later(self.last) or not self.last if later else not _in_later(self.first)
+
+
+def _in_later(word: str) -> bool:
+    """Whether a word (or a prefix of one) is of the later half of the words."""
+    return word[:1] >= SPLIT_AT
 
 
 def _index_half(sources: list[_Source], folder: Path, prefix: str, later: bool) -> list[list[str]]:
@@ -214,7 +219,7 @@ def _index_half(sources: list[_Source], folder: Path, prefix: str, later: bool) 
             data = gzip.decompress(source.path.read_bytes())
             _gather(data, source.path.name, source.number, words, source.keymap, variants)
     # A chunk holding words of both halves was read by both: each keeps its own.
-    ordered = sorted(word for word in words if (word[:1] >= SPLIT_AT) == later)
+    ordered = sorted(word for word in words if _in_later(word) == later)
     chunks = _chunks(ordered, words, variants)
     names = _write_chunks(chunks, words, folder, prefix, variants)
     return [[chunk[0], chunk[-1], name] for chunk, name in zip(chunks, names, strict=True)]
@@ -245,10 +250,10 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
     prefix = entry["languages"][lang]["hash"].split("_")[0] + "_"
 
     keys = sorted({key for meta in metas for key in meta[5]})
-    pages: list[list] = []  # [fragment name, WORD_COUNT], newest first
     sources: list[_Source] = []
     filters: dict[str, dict[str, list[int]]] = {}
-    numbers = []
+    numbers = []  # each batch's new page numbers
+    offset = 0  # pages of the batches before
     version = metas[0][0]
     for bundle, (_, batch_pages, chunks, batch_filters, sorts, batch_keys) in zip(bundles, metas, strict=True):
         # A word's places in the meta fields name the field by its index in the meta keys, which
@@ -256,9 +261,9 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
         keymap = None if batch_keys == keys else [keys.index(k) for k in batch_keys]
         if any(name != "date" for name, _ in sorts):
             raise SearchError("搜索索引只支持按日期排序（data-pagefind-sort=\"date:…\"）")
-        number = _numbering(batch_pages, sorts, offset=len(pages))
+        number = _numbering(batch_pages, sorts, offset=offset)
         numbers.append(number)
-        pages += [[None, WORD_COUNT] for _ in batch_pages]
+        offset += len(batch_pages)
         sources += [_Source(bundle / "index" / f"{chunk}.pf_index", number, keymap, first, last)
                     for first, last, chunk in chunks]
         for fname, chunk in batch_filters:
@@ -271,24 +276,22 @@ def merge(bundles: list[Path], out: Path, scripts: bool = True) -> None:
     # it needs instead of being sent it, gathers and writes it, each process reading only the
     # chunks that hold words of its half. Not for the largest sites: there a second or two of the
     # merge matters less than the memory of a second process.
-    fork = 2 * FORK_CHUNKS <= len(sources) and len(pages) <= FORK_PAGES
+    fork = 2 * FORK_CHUNKS <= len(sources) and offset <= FORK_PAGES
     later = start(lambda: _index_half(sources, out / "index", prefix, True)) if fork else None
-    fragments = _Fragments(out / "fragment")
-    done = 0
-    for bundle, (_, batch_pages, *_), number in zip(bundles, metas, numbers, strict=True):
-        order = sorted(range(len(batch_pages)), key=number.__getitem__)
-        names = fragments.add(bundle / "fragment", [batch_pages[old][0] for old in order])
-        for page, name in zip(pages[done:done + len(names)], names, strict=True):
-            page[0] = name
-        done += len(names)
+    fragments = _Fragments(out / "fragment")  # a thread: started after the fork
+    pages: list[list] = []  # [fragment name, WORD_COUNT], newest first
     try:
+        for bundle, (_, batch_pages, *_), number in zip(bundles, metas, numbers, strict=True):
+            order = sorted(range(len(batch_pages)), key=number.__getitem__)
+            names = fragments.add(bundle / "fragment", [batch_pages[old][0] for old in order])
+            pages += [[name, WORD_COUNT] for name in names]
         index_chunks = _index_half(sources, out / "index", prefix, False)
         index_chunks += later.result() if later else _index_half(sources, out / "index", prefix, True)
     except ForkError as exc:
         raise SearchError(f"搜索索引没有写完：{exc}") from exc
     finally:
         fragments.close()
-        if later is not None:  # ended already, unless this half failed: then it is stopped
+        if later is not None:  # ended already, unless this process failed first: then it is stopped
             later.terminate()
     for this, after in zip(index_chunks, index_chunks[1:], strict=False):
         this[1], after[0] = _prefixes(this[1], after[0])

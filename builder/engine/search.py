@@ -177,7 +177,7 @@ class Indexer:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             with open(target, "w", encoding="utf-8") as out:
-                out.write(f'<!doctype html><html lang="{self.lang}"><body>{body}</body></html>')
+                out.write(pagefind_page(self.lang, body))
         self.jobs.append((part, folder, self.pool.submit(_run_pagefind, folder)))
 
     def finish(self, site_dir: Path | str) -> Path:
@@ -206,6 +206,12 @@ class Indexer:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def pagefind_page(lang: str, body: str) -> str:
+    """The page Pagefind reads for a matter: what it is handed (``Indexer.add``), in the
+    language of the pages."""
+    return f'<!doctype html><html lang="{lang}"><body>{body}</body></html>'
 
 
 def part_path(part: int) -> str:

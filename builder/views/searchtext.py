@@ -1,10 +1,11 @@
 """What search finds: each matter's index text, which Pagefind indexes and no page shows.
 
 Pagefind splits Chinese differently when it indexes (jieba) and when a reader searches
-(the browser's Intl.Segmenter), so a word typed often meets no word of the index. What Pagefind is
-handed of each matter (``overrides/cunwu/search-entry.html``) therefore holds its words once
-more as units that no segmenter can split: every overlapping pair of Chinese characters (a CJK bigram, as Lucene's
-CJKAnalyzer indexes Chinese), written as a six-letter Latin token. The search script
+(the browser's Intl.Segmenter), so a word typed often meets no word of the index. What
+Pagefind is handed of each matter (``overrides/cunwu/search-entry.html``) therefore holds its
+words once more as units that no segmenter can split: every overlapping pair of Chinese
+characters (a CJK bigram, as Lucene's CJKAnalyzer indexes Chinese), written as a six-letter
+Latin token. The search script
 (``overrides/assets/javascripts/cunwu-search.js``) turns what is typed into the same tokens and
 asks Pagefind for them as a phrase, so a matter is found exactly when its text holds the typed
 characters in that order, and reads the tokens back into text for a result's excerpt. ``token``

@@ -24,7 +24,7 @@ def bundle(entries, tmp_path_factory) -> Path:
     for dest, body in sorted(entries)[:6]:
         target = folder / "pages" / dest
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f'<!doctype html><html lang="zh"><body>{body}</body></html>', encoding="utf-8")
+        target.write_text(search.pagefind_page("zh", body), encoding="utf-8")
     return search._run_pagefind(folder)
 
 

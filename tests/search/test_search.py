@@ -196,9 +196,9 @@ def test_only_matters_are_indexed(site: Path) -> None:
     assert "data-pagefind" not in matter and "cw-index" not in matter
 
 
-def index_of(entries: list[tuple[str, str]], site: Path, **options) -> Path:
+def index_of(entries: list[tuple[str, str]], site: Path) -> Path:
     """The index of ``entries``, as the build makes it (all at once: batches sorted by the indexer)."""
-    indexer = Indexer(lang="zh", **options)
+    indexer = Indexer(lang="zh")
     for dest, body in entries:
         indexer.add(dest, body)
     indexer.start()
