@@ -25,9 +25,11 @@ PARALLEL_FROM = 2_000  # records; below this a second process costs more than it
 SHARE = 0.55  # of the records checked here: the other process also has to pickle its results
 
 
-def validate_content(content: Path, settings: Settings, today: dt.date, only: list[Path] | None = None) -> Report:
-    """Check ``content`` (or just the ``only`` files in it); never raises on bad input."""
-    with _no_cyclic_gc():
+def validate_content(content: Path, settings: Settings, today: dt.date, only: list[Path] | None = None,
+                     keep: bool = False) -> Report:
+    """Check ``content`` (or just the ``only`` files in it); never raises on bad input. ``keep``:
+    the records stay to the end of a build (``no_cyclic_gc``)."""
+    with no_cyclic_gc(keep):
         registry = read_registry(content)
         villages, problems = parse_villages(registry.file, registry.data, registry.problem)
         paths = list(only if only is not None else find_records(content))
@@ -42,15 +44,22 @@ def _image_size(path: Path) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while records pile up. Every record kept adds a few
-    hundred containers, and each full collection walks all of them again: on a large site, a
-    large part of the time. Reading records makes no reference cycles worth collecting."""
+def no_cyclic_gc(keep: bool = False) -> Iterator[None]:
+    """Pause the cyclic garbage collector while records (or the pages made of them) pile up.
+    Every record kept adds a few hundred containers, and each full collection walks all of them
+    again: on a large site, a large part of the time. Reading records, and working out pages
+    from them, makes no reference cycles worth collecting.
+
+    ``keep``: what was made stays to the end of the build, which calls ``gc.unfreeze()`` then;
+    until then the collector leaves it out (``gc.freeze``), or its first collection and every
+    full one would walk it all again (rendering pages makes cycles to collect)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if enabled:
             gc.enable()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import logging
 import os
 import subprocess
@@ -38,7 +39,7 @@ from ..views.sitemap import sitemaps
 from . import images, search
 from .fastpages import MATTER, MatterRenderer, QRCodes
 from .fork import ForkError
-from .parallel import validate_content
+from .parallel import no_cyclic_gc, validate_content
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
 
 # The records' diagnostics go through MkDocs' logging, so that ``mkdocs build --strict`` counts
@@ -113,7 +114,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.content = (self.root / self.config.content).resolve()
         self.settings = Settings.from_mapping(dict(self.config))
-        report = validate_content(self.content, self.settings, self.today)
+        report = validate_content(self.content, self.settings, self.today, keep=True)
         self._report_problems(report)
         self.report = report
         self.commit = source_commit(self.root)
@@ -145,8 +146,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except Refused as exc:  # made here, on a small site
             self._refuse(exc)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
-        site = build_site(self.report, self.content, self.today, self.commit, repo,
-                          page_size=self.config.page_size)
+        with no_cyclic_gc(keep=True):  # unfrozen in on_post_build
+            site = build_site(self.report, self.content, self.today, self.commit, repo,
+                              page_size=self.config.page_size)
         site.pages.append(search_page(self.report))
         self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
         self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
@@ -277,6 +279,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
             self.writer.close()
             self.indexer.close()
             self.side.close()
+            gc.unfreeze()  # collected as usual again (mkdocs serve builds again and again)
 
     def _sitemap(self, config) -> None:
         """Every page, matter pages included (MkDocs' own sitemap knows only its pages): written
@@ -293,6 +296,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
                        getattr(self, "writer", None)):
             if worker is not None:
                 worker.close()
+        gc.unfreeze()
 
     def on_serve(self, server, config, builder):
         """``mkdocs serve``: also rebuilds when a record or attachment changes."""
