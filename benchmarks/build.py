@@ -433,7 +433,7 @@ def phases(config: Path, site: Path) -> dict[str, float]:
     mkplugins.PluginCollection.run_event = lambda self, name, *a, **k: timed(f"on_{name}", run_event)(self, name, *a, **k)
     mkbuild._build_page = timed("pages rendered by MkDocs", mkbuild._build_page)
     mkbuild._build_theme_template = timed("theme templates (404, sitemap)", mkbuild._build_theme_template)
-    search.merge = timed("  of which merge (Python)", search.merge)
+    search.Indexer._merge = timed("  of which merge (its own process)", search.Indexer._merge)
     search._run_pagefind = timed("  Pagefind runs (summed over batches)", search._run_pagefind)
     start = time.perf_counter()
     mkbuild.build(load_config(str(config), site_dir=str(site)))

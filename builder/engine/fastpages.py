@@ -19,6 +19,7 @@ import itertools
 import re
 from typing import Any
 
+import jinja2
 import zxingcpp
 from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
@@ -31,7 +32,6 @@ from .fork import Forked, start
 MATTER = "cunwu/matter.html"
 SEARCH_ENTRY = "cunwu/search-entry.html"
 _TOKEN = re.compile(r"CWTOKEN_(CONTENT|TITLE|DESC|VILLAGE|ID)")
-_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 
 
 class MatterRenderer:
@@ -43,17 +43,9 @@ class MatterRenderer:
         self.config, self.qr = config, qr
         self.context = dict(get_context(nav, files, config, page))
         self.template = env.get_template(MATTER)
-        self.entry = env.get_template(SEARCH_ENTRY)
         self.frame = self.template.render({**self.context, "cunwu_frame": True, "cunwu": {"steps": True}})
         if "CWTOKEN_CONTENT" not in self.frame:
             raise RuntimeError(f"{MATTER} has no content block for the matter pages")
-        lang = _LANG.search(self.frame)
-        self.lang = lang[1] if lang else ""  # the pages' language, which Pagefind reads from <html>
-
-    def search_entry(self, page: Page) -> str:
-        """What Pagefind reads of a matter (``cunwu/search-entry.html``), which its page does not
-        carry: handed to Pagefind before the pages are rendered, so that its runs need not wait."""
-        return self.entry.render(cunwu=page.context)
 
     def matter(self, page: Page) -> str:
         qr = self.qr.get(page.context["url"])  # only matters with a notice have one
@@ -67,6 +59,32 @@ class MatterRenderer:
         }
         # One pass over the frame: record text put in is never scanned for tokens again.
         return _TOKEN.sub(lambda m: values[m[1]], self.frame)
+
+
+# Material's own words for the language of its pages (base.html: <html lang="{{ lang.t('language') }}">).
+_LANGUAGE = '{% import "partials/language.html" as lang with context %}{{ lang.t("language") }}'
+
+
+def page_language(env: Any, config: Any) -> str:
+    """The language the theme writes into its pages' ``<html lang>``, which Pagefind reads from
+    the pages it indexes: known before any page is rendered."""
+    try:
+        return env.from_string(_LANGUAGE).render(config=config).strip()
+    except jinja2.TemplateError:  # a theme without Material's language partial
+        return str(config.theme.get("language") or config.theme.locale or "")
+
+
+class SearchEntries:
+    """What Pagefind reads of each matter (``cunwu/search-entry.html``), which its page does not
+    carry. Made as each matter's data are, before MkDocs has a navigation or renders anything, so
+    that Pagefind's runs start while the rest of the site is worked out; ``env``: the theme's
+    Jinja environment, as MkDocs makes it (the template needs nothing of MkDocs' context)."""
+
+    def __init__(self, env: Any) -> None:
+        self.template = env.get_template(SEARCH_ENTRY)
+
+    def render(self, page: Page) -> str:
+        return self.template.render(cunwu=page.context)
 
 
 def _group_path(dark: tuple[bool, ...]) -> str:

@@ -43,7 +43,9 @@ UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
 )
-FORK_CHUNKS = 8  # from twice this many index chunks of batches, a second process merges half the words
+# From twice this many index chunks of batches, a second process merges half the words.
+# ``CUNWU_MERGE_FORK_CHUNKS`` moves it, so that tests can merge a small index both ways.
+FORK_CHUNKS = int(os.environ.get("CUNWU_MERGE_FORK_CHUNKS") or 8)
 FORK_PAGES = 50_000  # ... on sites up to this many matters
 CHUNK = 20_000  # Pagefind's chunk size: positions (and one per page) of the words in a chunk
 # A page's word count, in the list of pages every first search loads, weighs words found in a
@@ -513,3 +515,24 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
             break
         common += 1
     return a[:common + 1], b[:common + 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m builder.engine.pagefind_index OUT [--no-scripts] BUNDLE…``: ``merge`` in a
+    process of its own (``search.Indexer``), so that it runs beside the build's main process
+    instead of after it; a ``SearchError`` is its message on stderr and exit status 1."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    scripts = "--no-scripts" not in args
+    out, *bundles = [a for a in args if a != "--no-scripts"]
+    try:
+        merge([Path(b) for b in bundles], Path(out), scripts=scripts)
+    except SearchError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

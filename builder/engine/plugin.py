@@ -1,6 +1,6 @@
 """The MkDocs adapter: validate in ``on_config`` and start the side work (the notices' QR codes:
-``fastpages.QRCodes``; attachments and open data: ``sidework``), add generated pages in
-``on_files``, render the matter pages and start Pagefind in ``on_env``, hand each page its data in
+``fastpages.QRCodes``; attachments and open data: ``sidework``), add generated pages and start
+Pagefind on the matters in ``on_files``, render the matter pages in ``on_env``, hand each page its data in
 ``on_page_context``, finish the search index and wait for the side work in ``on_post_build``.
 Everything else lives in MkDocs-free modules.
 """
@@ -32,12 +32,12 @@ from ..model.settings import DEFAULTS, Settings, build_date
 from ..views import opendata
 from ..views.city import PAGE_SIZE, township_of
 from ..views.guide import guide_markdown
-from ..views.present import has_notice, url_of
+from ..views.present import has_notice, summary_line, url_of
 from ..views.searchpage import search_page
-from ..views.site import Asset, assets, build_site, record_order
+from ..views.site import Asset, Page, assets, build_site, matter_pages, record_order
 from ..views.sitemap import sitemaps
 from . import images, search
-from .fastpages import MATTER, MatterRenderer, QRCodes
+from .fastpages import MatterRenderer, QRCodes, SearchEntries, page_language
 from .fork import ForkError
 from .parallel import no_cyclic_gc, validate_content
 from .sidework import Refused, SideWork, SideWorkError, Writer, fork_from
@@ -140,23 +140,44 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         Assumes: ``on_config`` validated the records. Does: lets the side work write into the
         site folder, works out every page of the site (``views.site``) and adds the ones MkDocs
         renders (home, villages, lists, statistics, data, search, guide) as generated files; the
-        matter pages are kept for ``on_env``. Returns ``files`` with those pages added."""
+        matter pages are kept for ``on_env``, and what Pagefind reads of each is handed to it as
+        each is made (``_index_matters``). Returns ``files`` with those pages added."""
         try:
             self.side.release()  # MkDocs has emptied the site folder by now
         except Refused as exc:  # made here, on a small site
             self._refuse(exc)
         repo = {"url": self.config.repo_url, "branch": self.config.repo_branch}
         with no_cyclic_gc(keep=True):  # unfrozen in on_post_build
+            self.matters = self._index_matters(config, repo)
             site = build_site(self.report, self.content, self.today, self.commit, repo,
                               page_size=self.config.page_size)
         site.pages.append(search_page(self.report))
-        self.pages = {p.src_uri: p for p in site.pages if p.template != MATTER}
-        self.matters = [p for p in site.pages if p.template == MATTER]  # rendered by fastpages
+        self.pages = {p.src_uri: p for p in site.pages}
         for page in self.pages.values():
             files.append(File.generated(config, page.src_uri, content=""))  # templates show them
         files.append(File.generated(config, f"{sitenames.GUIDE}.md", content=guide_markdown()))
         self.files = files  # for the sitemap
         return files
+
+    def _index_matters(self, config, repo: dict) -> list[Page]:
+        """Every matter page, newest first (the order of the search index), each handed to
+        Pagefind as soon as it is made: its runs start on the first batch while the other
+        matters and pages are still worked out, on a core that would otherwise wait."""
+        env = config.theme.get_env()  # MkDocs makes its own for the pages, from the same theme
+        autoescape_ours(env, config.theme.custom_dir)
+        entries = SearchEntries(env)
+        self.indexer = search.Indexer(part=self.config.search_part, lang=page_language(env, config))
+        records = sorted(self.report.records, key=lambda r: search.sort_key(summary_line(r)), reverse=True)
+        self.indexer.expect(len(records))
+        matters = []
+        for page in matter_pages(self.report, records, self.content, self.today, repo):
+            self.indexer.add(page.src_uri.replace("index.md", "index.html"), entries.render(page))
+            matters.append(page)
+        self.indexer.start()
+        self.indexer.merge_early(config.site_dir)
+        self.searchable = bool(matters)  # a site with no matter yet has nothing to index
+        self.matter_urls = sorted(p.src_uri.removesuffix("index.md") for p in matters)  # for the sitemap
+        return matters
 
     def _side_files(self, config) -> Iterator[tuple[str, bytes | str]]:
         """Attachments and open data: written straight into the site, by ``sidework``."""
@@ -209,9 +230,9 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_env(self, env, config, files):
         """The Jinja2 environment is ready, before MkDocs renders any page.
 
-        Assumes: ``on_files`` kept the matter pages and the QR codes are (being) made. Does:
-        renders every matter page into Material's frame (``fastpages``), hands them to Pagefind
-        in batches and to a thread that writes them into the site folder; MkDocs never sees them.
+        Assumes: ``on_files`` kept the matter pages (and handed them to Pagefind) and the QR codes
+        are (being) made. Does: renders every matter page into Material's frame (``fastpages``)
+        and hands them to a thread that writes them into the site folder; MkDocs never sees them.
         Makes every template of ours (``overrides/``) escape what it prints; Material's stay as
         they are. Returns ``env``."""
         autoescape_ours(env, config.theme.custom_dir)
@@ -220,18 +241,8 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         except ForkError as exc:
             raise PluginError(f"公告的二维码没有生成：\n{exc}") from exc
         renderer = MatterRenderer(env, config, files, self.nav, qr)
-        self.indexer = search.Indexer(part=self.config.search_part, lang=renderer.lang)
-        # Pagefind is handed what it reads of every matter first, newest first (the order of the
-        # index), and runs on it while the pages are rendered and MkDocs renders and writes the
-        # others. Sorted oldest first, so that pop() hands the pages over newest first.
-        matters = sorted(self.matters, key=lambda p: (search.sort_key(p.context), p.src_uri))
-        self.matter_urls = sorted(p.src_uri.removesuffix("index.md") for p in matters)  # for the sitemap
-        self.matters = []  # each page and its context let go once written: all of them held are gigabytes
-        self.searchable = bool(matters)  # a site with no matter yet has nothing to index
-        self.indexer.expect(len(matters))
-        for page in reversed(matters):
-            self.indexer.add(page.src_uri.replace("index.md", "index.html"), renderer.search_entry(page))
-        self.indexer.start()
+        matters, self.matters = self.matters, []  # each page and its context let go once written: all held are gigabytes
+        matters.reverse()  # pop() hands them over newest first, as Pagefind has them
         self.writer, rendered = Writer(Path(config.site_dir)), []
         while matters:
             page = matters.pop()

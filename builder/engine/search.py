@@ -31,8 +31,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
 
@@ -65,6 +66,7 @@ BATCH = 1_250
 BATCH_ALONE = 5_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))  # Pagefind runs at once
 SPLIT = 2_000  # below this many pages one run is quicker than two and a merge
+EARLY_MERGE = 50_000  # pages at most, for the merge to run beside the build (Indexer.merge_early)
 ONE_AT_A_TIME = 50_000  # above this many pages, one Pagefind run at a time: 0.8 GB less at the peak
 # Matters in one part of the index at most: a first search on a part of 10,000 fetches some
 # 200 KB, within a phone's budget (README, performance).
@@ -117,6 +119,9 @@ class Indexer:
         self.jobs: list = []  # (part of the index, folder, Pagefind's run)
         self.parts: list[Part] = []
         self.launched = 0  # pages handed to Pagefind so far
+        self.merge_pool = None
+        self.merging: concurrent.futures.Future | None = None  # merge_early's
+        self.merger: subprocess.Popen | None = None  # the merge's process, while it runs
         self.size = 0  # pages a batch holds, once ``expect`` knows how many will come
 
     def _plan(self, total: int) -> int:
@@ -180,28 +185,60 @@ class Indexer:
                 out.write(pagefind_page(self.lang, body))
         self.jobs.append((part, folder, self.pool.submit(_run_pagefind, folder)))
 
+    def merge_early(self, site_dir: Path | str) -> None:
+        """Merge each part's batches into ``site_dir`` as soon as they are done, in a process
+        of its own beside the build (``finish`` then only waits for it), on a site of at most
+        ``EARLY_MERGE`` pages; call after ``start``. On a larger one ``finish`` merges, once the
+        build has let go of the records, in this process: the index and the records together
+        are too much, and a process of its own would not reuse the records' memory."""
+        if self.jobs and self.launched <= EARLY_MERGE:
+            self.merge_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="cunwu-merge")
+            self.merging = self.merge_pool.submit(self._merge_all, Path(site_dir) / BUNDLE, self._merge)
+
+    def _merge_all(self, out: Path, how: Callable[..., None] = merge) -> Path:
+        if out.exists():
+            shutil.rmtree(out)
+        for part in range(len(self.parts)):
+            bundles = [job.result() for p, _, job in self.jobs if p == part]
+            how(bundles, out / part_path(part), scripts=part == 0)
+            for p, folder, _ in self.jobs:  # merged: memory (/dev/shm) back before the next part
+                if p == part:
+                    discard(folder)
+        return out
+
+    def _merge(self, bundles: list[Path], out: Path, scripts: bool) -> None:
+        """``pagefind_index.merge`` in a process of its own: in a thread of this one, it would
+        take turns with the main thread for the GIL."""
+        cmd = [sys.executable, "-m", "builder.engine.pagefind_index", str(out), *map(str, bundles)]
+        if not scripts:
+            cmd.insert(4, "--no-scripts")
+        here = str(Path(__file__).resolve().parents[2])  # where the builder package is found
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+        self.merger = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        _, err = self.merger.communicate()
+        if self.merger.returncode != 0:
+            raise SearchError(err.strip() or f"搜索索引没有合并（退出码 {self.merger.returncode}）")
+
     def finish(self, site_dir: Path | str) -> Path:
-        """Wait for Pagefind, merge each part's batches into its folder of ``site_dir/pagefind/``
-        (``part_path``); return that folder."""
+        """Wait for Pagefind and the merge of each part's batches into its folder of
+        ``site_dir/pagefind/`` (``part_path``), merging them now unless ``merge_early`` does;
+        return that folder."""
         site_dir = Path(site_dir)
         try:
             if not self.jobs:
                 raise SearchError("没有可以搜索的事项页面（data-pagefind-body）。")
-            out = site_dir / BUNDLE
-            if out.exists():
-                shutil.rmtree(out)
-            for part in range(len(self.parts)):
-                bundles = [job.result() for p, _, job in self.jobs if p == part]
-                merge(bundles, out / part_path(part), scripts=part == 0)
-                for p, folder, _ in self.jobs:  # merged: memory (/dev/shm) back before the next part
-                    if p == part:
-                        shutil.rmtree(folder, ignore_errors=True)
+            out = self.merging.result() if self.merging is not None else self._merge_all(site_dir / BUNDLE)
             preload(site_dir, out, self.parts)
             return out
         finally:
             self.close()
 
     def close(self) -> None:
+        if self.merger is not None and self.merger.poll() is None:  # a build that failed elsewhere
+            self.merger.kill()
+        if self.merge_pool is not None:
+            self.merge_pool.shutdown(wait=True, cancel_futures=True)
+            self.merge_pool = self.merging = None
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None

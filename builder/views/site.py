@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -232,8 +232,9 @@ def record_order(record: Record) -> tuple[str, str]:
 
 def build_site(report: Report, content: Path, today: dt.date, commit: str, repo: dict,
                page_size: int = city.PAGE_SIZE) -> Site:
-    """Every page and file of the site, in a stable order. With several townships there is a
-    township level (home → township → village → matter); with one, home → village → matter."""
+    """Every page of the site but the matters' (``matter_pages``), in a stable order. With several
+    townships there is a township level (home → township → village → matter); with one, home →
+    village → matter."""
     site = Site()
     records = sorted(report.records, key=record_order)
     by_village = defaultdict(list)
@@ -285,8 +286,6 @@ def build_site(report: Report, content: Path, today: dt.date, commit: str, repo:
         ctx["township_url"] = f"{sitenames.TOWNSHIP}/{t.slug}/" if several else ""
         site.pages.append(Page(f"{v.id}/index.md", "cunwu/village.html", v.name,
                                f"{v.township}{v.name}：{len(by_village[v.id])} 件村级重大事项的办理情况", ctx))
-        for r in by_village[v.id]:
-            _matter(site, r, v, content, today, repo, ctx["township_url"])
     by_status = city.by_key(records, lambda r: r.derived.status)
     for key, label in STATUSES.items():
         rs = by_status.get(key, [])
@@ -344,12 +343,22 @@ def _description(r: Record, v: Village, today: dt.date) -> str:
     return f"{v.name} · {STATUSES[r.derived.status]} · {r.data.get('summary') or next_due(r, today)}"[:160]
 
 
-def _matter(site: Site, r: Record, v: Village, content: Path, today: dt.date, repo: dict,
-            township_url: str = "") -> None:
-    ctx = matter_context(r, v, content, today, repo)
-    ctx["township"], ctx["township_url"] = v.township, township_url  # a crumb on a site of several townships
-    ctx["objection"] = city.objection(v)  # whom to tell, on the page and its notice
-    site.pages.append(Page(f"{url_of(r)}index.md", "cunwu/matter.html", r.data["title"], _description(r, v, today), ctx))
+def matter_pages(report: Report, records: Iterable[Record], content: Path, today: dt.date,
+                 repo: dict) -> Iterator[Page]:
+    """The page of each of ``records`` (of ``report``), in their order, each made when asked for:
+    the build hands each matter to the search index as soon as it is made, not once all are."""
+    villages = list(report.villages.values())
+    slugs = city.slugs(villages)
+    several = len(slugs) > 1  # as in build_site: a township level
+    for r in records:
+        v = report.villages.get(r.village)
+        if v is None:  # a village villages.yml does not name: an error, which stops the build first
+            continue
+        ctx = matter_context(r, v, content, today, repo)
+        ctx["township"] = v.township  # a crumb on a site of several townships
+        ctx["township_url"] = f"{sitenames.TOWNSHIP}/{slugs[v.township]}/" if several else ""
+        ctx["objection"] = city.objection(v)  # whom to tell, on the page and its notice
+        yield Page(f"{url_of(r)}index.md", "cunwu/matter.html", r.data["title"], _description(r, v, today), ctx)
 
 
 def assets(records: list[Record], content: Path) -> Iterator[Asset]:

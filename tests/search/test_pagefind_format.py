@@ -104,3 +104,31 @@ def test_the_unchanged_bundle_merges(bundle: Path, tmp_path: Path) -> None:
     merge([copy], tmp_path / "out")
     check(tmp_path / "out")
     assert pagefind_index.UNUSED[0] not in {p.name for p in (tmp_path / "out").iterdir()}
+
+
+@pytest.mark.parametrize("mutate", [None, _entry_version])
+def test_the_builds_merge_process_merges_or_names_the_cause(bundle: Path, tmp_path: Path, mutate) -> None:
+    """The build merges in a process of its own (search.Indexer._merge): what it writes is what
+    merge writes here, and a format it does not know stops it with merge's own message, not a
+    traceback."""
+    copy = _copy(bundle, tmp_path)
+    if mutate is not None:
+        mutate(copy)
+    indexer = search.Indexer()
+    try:
+        if mutate is None:
+            indexer._merge([copy], tmp_path / "out", scripts=True)
+            again = tmp_path / "again"  # merge moves the fragments out of the bundle it reads
+            shutil.copytree(bundle, again)
+            merge([again], tmp_path / "here")
+            made = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+            assert made == {p.relative_to(tmp_path / "here"): p.read_bytes()
+                            for p in (tmp_path / "here").rglob("*") if p.is_file()}
+            assert (tmp_path / "out/pagefind.js").is_file()
+        else:
+            with pytest.raises(SearchError) as refused:
+                indexer._merge([copy], tmp_path / "out", scripts=True)
+            message = str(refused.value)
+            assert "版本是 '1.6.0'" in message and "Traceback" not in message, message
+    finally:
+        indexer.close()

@@ -13,7 +13,6 @@ from urllib.parse import urlparse
 import pytest
 from buildkit import ROOT
 
-import builder.engine.pagefind_index as pagefind_index
 import builder.engine.search as search_module
 from benchmarks.browser import PHONE, first_result, throttle
 from builder.engine.search import Indexer
@@ -187,6 +186,9 @@ def test_first_result_within_3s_on_a_slow_phone(browser, served: str) -> None:
 def test_only_matters_are_indexed(site: Path) -> None:
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
     assert [lang["page_count"] for lang in entry["languages"].values()] == [len(records())]
+    # Pagefind is started before any page is rendered, in the language the pages then say they are in.
+    lang = re.search(r'<html lang="([^"]*)"', (site / "search/index.html").read_text())[1]
+    assert list(entry["languages"]) == [lang] == ["zh"]
     assert not (site / "search/search_index.json").exists(), "Material's lunr search stays off"
     assert not (site / "pagefind/pagefind-ui.js").exists()
     html = (site / "index.html").read_text()
@@ -267,8 +269,9 @@ def test_indexer_in_batches_gives_the_same_index(site: Path, entries, tmp_path: 
     """builder.engine.search.Indexer, pages handed over as rendered, Pagefind run on batches (here
     also of 7 pages, two at a time) and their indexes merged: the same bytes as the build's,
     also when a second process writes half of the index chunks (as from 16 chunks), and when
-    pages come newest first and each batch starts as soon as it is full (as in the build)."""
-    monkeypatch.setattr(pagefind_index, "FORK_CHUNKS", fork_chunks)
+    pages come newest first and each batch starts as soon as it is full, the merge in a process
+    of its own as soon as the batches are done (as in the build)."""
+    monkeypatch.setenv("CUNWU_MERGE_FORK_CHUNKS", str(fork_chunks))  # the merge runs in its own process
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
     shutil.rmtree(copy / "pagefind")
@@ -282,6 +285,9 @@ def test_indexer_in_batches_gives_the_same_index(site: Path, entries, tmp_path: 
         if stream and batch == 7 and dest == pages[-1][0]:
             assert len(indexer.jobs) >= 2, "full batches started before start()"
     indexer.start()
+    if stream:
+        indexer.merge_early(copy)
+        assert indexer.merging is not None
     bundle = indexer.finish(copy)
     assert not indexer.tmp.exists()
     made = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
