@@ -12,6 +12,8 @@ Pagefind runs on batches of pages, at most ``BATCH`` each and ``PARALLEL`` at a 
 ``pagefind_index.merge`` joins their indexes into one canonical index (the same bytes whatever
 the batches, the disk or the run). Pagefind's memory grows with the words of its pages, and it
 uses one core for most of its run: batches bound the memory and use both cores of a small machine.
+What the build's threads do here is wait for processes (Pagefind, ``rm``, the merge): a thread
+that made system calls of its own would wait for the GIL after each while the main thread renders.
 
 A large site's index is cut into parts of at most ``PART`` matters, newest first: the first part
 in ``pagefind/``, the others in ``pagefind/<PART_PREFIX><k>/``. Before its first search Pagefind
@@ -102,8 +104,9 @@ class Part:
 class Indexer:
     """Pagefind over the matters, in batches, while MkDocs renders and writes the pages.
 
-    The plugin hands over what Pagefind reads of each matter (``add``) before rendering the pages,
-    starts Pagefind (``start``) and collects the index once MkDocs has written everything else
+    The plugin hands over what Pagefind reads of each matter (``add``) as it makes each matter's
+    data, starts Pagefind on the rest (``start``), lets the merge start as soon as the batches are
+    done (``merge_early``) and collects the index once MkDocs has written everything else
     (``finish``). The index is the same, byte for byte, whatever the batches and whether they
     start as they fill or all at the end (``tests/search``). A batch never holds matters of two
     parts of the index (``PART``). ``lang``: the pages' language, which Pagefind reads from
