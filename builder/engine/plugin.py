@@ -95,6 +95,27 @@ def autoescape_ours(env, custom_dir: str | None) -> None:
         env.cache.clear()
 
 
+_DICT_NAMES = frozenset(dir(dict))
+
+
+def quick_keys(env) -> None:
+    """``m.title`` in a template reads the key of a plain dict (our pages' data) at once. Jinja's
+    ``getattr`` first looks for an attribute of that name and catches the AttributeError, for
+    every such lookup of every matter page: a large part of their rendering. The value is Jinja's:
+    a plain dict has no attributes but those of ``dict``, and those names still go to Jinja."""
+    slow = env.getattr
+
+    def getattr_(obj, attribute: str):
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return env.undefined(obj=obj, name=attribute)
+        return slow(obj, attribute)
+
+    env.getattr = getattr_  # compiled templates call environment.getattr(obj, "name")
+
+
 class CunwuPlugin(BasePlugin[CunwuConfig]):
     def on_config(self, config):
         """First event: the configuration is validated, the site folder not yet emptied.
@@ -165,6 +186,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         matters and pages are still worked out, on a core that would otherwise wait."""
         env = config.theme.get_env()  # MkDocs makes its own for the pages, from the same theme
         autoescape_ours(env, config.theme.custom_dir)
+        quick_keys(env)
         entries = SearchEntries(env)
         self.indexer = search.Indexer(part=self.config.search_part, lang=page_language(env, config))
         records = sorted(self.report.records, key=lambda r: search.sort_key(summary_line(r)), reverse=True)
@@ -236,6 +258,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         Makes every template of ours (``overrides/``) escape what it prints; Material's stay as
         they are. Returns ``env``."""
         autoescape_ours(env, config.theme.custom_dir)
+        quick_keys(env)
         try:
             qr = self.qr.codes()
         except ForkError as exc:

@@ -15,7 +15,7 @@ from buildkit import ROOT, SUBPATH, copy_content, mkdocs_build, search_entries, 
 from hostilekit import LINE, MARKDOWN, TITLE, markup_problems, site_problems
 
 from benchmarks.browser import serve
-from builder.engine.plugin import autoescape_ours, our_templates
+from builder.engine.plugin import autoescape_ours, our_templates, quick_keys
 from builder.views.opendata import csv_cell
 from builder.views.site import Page
 
@@ -160,6 +160,31 @@ def test_our_templates_escape_and_materials_do_not(tmp_path: Path) -> None:
     autoescape_ours(env, str(ours))
     assert env.get_template("cunwu/x.html").render(v="<b>") == "&lt;b&gt;"
     assert env.get_template("base.html").render(v="<b>") == "<b>"  # Material's page.content is a plain str
+
+
+class _Keyed(dict):
+    title = "attribute"
+
+
+@pytest.mark.parametrize("source", ["{{ m.title }}", "{{ m.missing }}|{{ m.missing is defined }}",
+                                    "{{ m.items is callable }}", "{{ m.get('title') }}", "{{ m.title.upper() }}",
+                                    "{{ m.deep.title }}", "{{ m.steps[0].title }}", "{{ m.nested.x }}"])
+def test_quick_keys_reads_what_jinja_reads(source: str) -> None:
+    """Dicts' keys read without Jinja's failed attribute lookup first, to the same values: keys, a
+    key named like a dict method (the method, as Jinja has it), dict subclasses, missing keys;
+    and what is printed from our templates is still escaped."""
+    values = {"m": {"title": "<b>题</b>", "items": "a key", "deep": _Keyed(title="key"),
+                    "steps": [{"title": "步骤"}], "nested": None}}
+    plain, quick = (jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined) for _ in "ab")
+    quick_keys(quick)
+    assert quick.from_string(source).render(values) == plain.from_string(source).render(values)
+
+
+def test_quick_keys_names_a_missing_key_as_jinja_does() -> None:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    quick_keys(env)
+    with pytest.raises(jinja2.UndefinedError, match="'dict object' has no attribute 'missing'"):
+        env.from_string("{{ m.missing }}").render(m={})
 
 
 def test_every_template_of_ours_says_it_escapes() -> None:
