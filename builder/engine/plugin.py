@@ -99,10 +99,11 @@ _DICT_NAMES = frozenset(dir(dict))
 
 
 def quick_keys(env) -> None:
-    """``m.title`` in a template reads the key of a plain dict (our pages' data) at once. Jinja's
-    ``getattr`` first looks for an attribute of that name and catches the AttributeError, for
-    every such lookup of every matter page: a large part of their rendering. The value is Jinja's:
-    a plain dict has no attributes but those of ``dict``, and those names still go to Jinja."""
+    """``m.title`` in any template of ``env`` (ours and Material's) reads the key of a plain dict
+    at once. Jinja's ``getattr`` first looks for an attribute of that name and catches the
+    AttributeError, for every such lookup of every matter page: a large part of their rendering.
+    The value is Jinja's: a plain dict has no attributes but those of ``dict``, and those names
+    still go to Jinja."""
     slow = env.getattr
 
     def getattr_(obj, attribute: str):
@@ -256,7 +257,7 @@ class CunwuPlugin(BasePlugin[CunwuConfig]):
         are (being) made. Does: renders every matter page into Material's frame (``fastpages``)
         and hands them to a thread that writes them into the site folder; MkDocs never sees them.
         Makes every template of ours (``overrides/``) escape what it prints; Material's stay as
-        they are. Returns ``env``."""
+        they are. Replaces ``env.getattr`` by ``quick_keys``' (the same values). Returns ``env``."""
         autoescape_ours(env, config.theme.custom_dir)
         quick_keys(env)
         try:
